@@ -1,0 +1,1 @@
+"""Torget: bounded citizen dialogues, lawful moderation and public records for authorities."""

@@ -1,0 +1,206 @@
+"""The small named world every test shares: Solby-like municipality "Testby Kommune",
+Alice the moderator, Olga the dialogue owner, Bob the politician, Adam the administrator,
+Rita the records officer, and Carla the citizen (who has no account)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from torget.accounts.actions import grant_roles
+from torget.accounts.models import Committee, Organisation, Party, Role, User
+from torget.dialogues import actions as dialogue_actions
+from torget.dialogues.actions import MissionCard
+from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
+from torget.moderation.actions import publish_default_rule_set
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - the test world's password
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate limits and sign-in throttles live in the cache; no test inherits another's count.
+    cache.clear()
+
+
+@pytest.fixture
+def client() -> Client:
+    """Tests read messages in English; the language tests choose Danish and Swedish themselves."""
+    english = Client()
+    english.cookies["torget_language"] = "en"
+    return english
+
+
+@pytest.fixture
+def organisation(db: None) -> Organisation:
+    organisation = Organisation.objects.create(
+        name="Testby Kommune",
+        slug="testby",
+        country="DK",
+        default_language="da",
+        time_zone="Europe/Copenhagen",
+        contact_email="dialog@testby.example",
+        customer_service_email="borgerservice@testby.example",
+        customer_service_name="Borgerservice",
+    )
+    publish_default_rule_set(organisation=organisation)
+    return organisation
+
+
+@pytest.fixture
+def committee(organisation: Organisation) -> Committee:
+    return Committee.objects.create(organisation=organisation, name="Teknik- og Miljøudvalget")
+
+
+@pytest.fixture
+def party(organisation: Organisation) -> Party:
+    return Party.objects.create(
+        organisation=organisation, name="Socialdemokratiet", abbreviation="A"
+    )
+
+
+def make_person(
+    organisation: Organisation, username: str, *roles: Role, with_device: bool = True
+) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        first_name=username.capitalize(),
+        organisation=organisation,
+    )
+    grant_roles(user=user, roles=list(roles))
+    if with_device:
+        TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+@pytest.fixture
+def alice(organisation: Organisation) -> User:
+    return make_person(organisation, "alice", Role.MODERATOR)
+
+
+@pytest.fixture
+def moritz(organisation: Organisation) -> User:
+    """A second moderator, for races and reviews."""
+    return make_person(organisation, "moritz", Role.MODERATOR)
+
+
+@pytest.fixture
+def olga(organisation: Organisation) -> User:
+    return make_person(organisation, "olga", Role.DIALOGUE_OWNER, with_device=False)
+
+
+@pytest.fixture
+def adam(organisation: Organisation) -> User:
+    return make_person(organisation, "adam", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def bob(organisation: Organisation, party: Party) -> User:
+    user = make_person(organisation, "bob", Role.POLITICIAN, with_device=False)
+    user.party = party
+    user.save(update_fields=["party"])
+    return user
+
+
+@pytest.fixture
+def rita(organisation: Organisation) -> User:
+    return make_person(organisation, "rita", Role.RECORDS_OFFICER)
+
+
+def current_code(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def sign_in(client: Client, user: User) -> None:
+    """Sign in through the real forms, including the second factor when the role needs it."""
+    response = client.post(
+        "/staff/account/sign-in/", {"username": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.content
+    if response["Location"].endswith("/second-factor/"):
+        response = client.post("/staff/account/second-factor/", {"code": current_code(user)})
+        assert response.status_code == 302, response.content
+
+
+@pytest.fixture
+def signed_in() -> Callable[[Client, User], Client]:
+    def _sign_in(client: Client, user: User) -> Client:
+        sign_in(client, user)
+        return client
+
+    return _sign_in
+
+
+def card(committee: Committee, **overrides: Any) -> MissionCard:
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "slug": "cykelsti",
+        "title": "Ny cykelsti langs Åvej",
+        "assignment": "Hvilken linjeføring skal cykelstien have?",
+        "commissioned_by": committee,
+        "participation_level": ParticipationLevel.CONSULT,
+        "open_to_influence": "Linjeføringen og belysningen.",
+        "not_open_to_influence": "Budgettet.",
+        "input_handling": "Alle indlæg samles i et notat til udvalget.",
+        "opens_at": now - timedelta(days=1),
+        "closes_at": now + timedelta(days=7),
+        "feedback_due": (now + timedelta(days=30)).date(),
+        "case_number": "24.05.00-P20-3-26",
+        "moderation_mode": ModerationMode.PRE,
+    }
+    values.update(overrides)
+    return cast(MissionCard, values)
+
+
+@pytest.fixture
+def make_dialogue(
+    organisation: Organisation, committee: Committee, olga: User
+) -> Callable[..., Dialogue]:
+    def _make(*, schedule: bool = True, now: datetime | None = None, **overrides: Any) -> Dialogue:
+        dialogue = dialogue_actions.create_dialogue(
+            organisation=organisation, owner=olga, card=card(committee, **overrides), now=now
+        )
+        if schedule:
+            dialogue_actions.schedule_dialogue(dialogue=dialogue, actor=olga, now=now)
+        dialogue.refresh_from_db()
+        return dialogue
+
+    return _make
+
+
+@pytest.fixture
+def open_dialogue(make_dialogue: Callable[..., Dialogue]) -> Dialogue:
+    return make_dialogue()
+
+
+@pytest.fixture
+def contribute() -> Callable[..., Contribution]:
+    """Carla the citizen contributes through the real action."""
+
+    def _contribute(
+        dialogue: Dialogue, text: str = "Linjeføring B er tryggest.", **kw: Any
+    ) -> Contribution:
+        contribution, _created = dialogue_actions.submit_contribution(
+            dialogue=dialogue,
+            display_name=kw.pop("display_name", "Carla"),
+            text=text,
+            email=kw.pop("email", ""),
+            submission_token=kw.pop("submission_token", uuid.uuid4()),
+            client_hash=kw.pop("client_hash", "carla"),
+            language=kw.pop("language", "da"),
+            **kw,
+        )
+        return contribution
+
+    return _contribute

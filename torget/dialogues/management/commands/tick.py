@@ -1,0 +1,20 @@
+"""`torget tick`: open and close dialogues whose time has come (for cron; pages do it too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from torget.dialogues.actions import advance_dialogues, forget_old_client_hashes
+
+
+class Command(BaseCommand):
+    help = "Open and close dialogues at their announced times; forget old client hashes."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        moved = advance_dialogues()
+        forgotten = forget_old_client_hashes()
+        self.stdout.write(
+            f"{moved} dialogue(s) changed state; {forgotten} old client hash(es) forgotten"
+        )

@@ -1,0 +1,97 @@
+"""Reusable reads and the permission-checked getters every view fetches through."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from torget.accounts.models import Organisation
+from torget.accounts.permissions import AnyUser
+from torget.dialogues.models import (
+    VISIBLE_STATUSES,
+    Contribution,
+    Dialogue,
+    DialogueState,
+)
+from torget.dialogues.permissions import can_edit_dialogue, can_view_dialogue_in_staff
+
+LISTED_STATES = (
+    DialogueState.SCHEDULED,
+    DialogueState.OPEN,
+    DialogueState.CLOSED,
+    DialogueState.FEEDBACK_PUBLISHED,
+    DialogueState.ARCHIVED,
+)
+
+
+def public_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
+    return (
+        Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
+        .select_related("commissioned_by")
+        .annotate(
+            published_count=Count(
+                "contributions", filter=Q(contributions__status__in=VISIBLE_STATUSES)
+            )
+        )
+        .order_by("closes_at")
+    )
+
+
+def get_public_dialogue(organisation: Organisation, slug: str) -> Dialogue:
+    try:
+        return (
+            Dialogue.objects.select_related("commissioned_by", "organisation")
+            .filter(organisation=organisation, state__in=LISTED_STATES)
+            .get(slug=slug)
+        )
+    except Dialogue.DoesNotExist:
+        raise Http404(slug) from None
+
+
+def get_dialogue_for(
+    user: AnyUser, organisation: Organisation, pk: int, *, write: bool = False
+) -> Dialogue:
+    """Return the dialogue when ``user`` may see it in the staff pages (and edit it, with
+    ``write``); raise otherwise, so no view can forget the check."""
+    if not can_view_dialogue_in_staff(user):
+        raise PermissionDenied
+    try:
+        dialogue = Dialogue.objects.select_related("commissioned_by", "owner", "organisation").get(
+            organisation=organisation, pk=pk
+        )
+    except Dialogue.DoesNotExist:
+        raise Http404(str(pk)) from None
+    if write and not can_edit_dialogue(user, dialogue):
+        raise PermissionDenied
+    return dialogue
+
+
+def published_contributions(dialogue: Dialogue) -> QuerySet[Contribution]:
+    return dialogue.contributions.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
+
+
+def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialogue]:
+    """Dialogues whose promised feedback date has passed without a published report."""
+    return (
+        Dialogue.objects.filter(
+            organisation=organisation,
+            feedback_due__lt=today,
+            state__in=(DialogueState.SCHEDULED, DialogueState.OPEN, DialogueState.CLOSED),
+        )
+        .select_related("owner")
+        .order_by("feedback_due")
+    )
+
+
+def staff_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
+    return (
+        Dialogue.objects.filter(organisation=organisation)
+        .select_related("owner", "commissioned_by")
+        .annotate(
+            contribution_count=Count("contributions"),
+        )
+        .order_by("-created_at")
+    )

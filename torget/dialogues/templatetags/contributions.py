@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django import template
+
+from torget.dialogues import presentation
+from torget.dialogues.models import Contribution
+
+register = template.Library()
+
+
+@register.filter
+def public_text(contribution: Contribution) -> str:
+    """Contribution text as the public may see it: national ID numbers masked."""
+    return presentation.public_text(contribution)

@@ -1,0 +1,188 @@
+"""Citizens contribute to open dialogues: stored durably first, then a receipt; bad input is
+refused clearly and nothing stored is lost or changed."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+
+
+def form(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "display_name": "Carla",
+        "text": "Linjeføring B er tryggest for børnene.",
+        "email": "",
+        "website": "",
+        "submission_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+def post(client: Client, dialogue: Dialogue, data: dict[str, Any], **extra: Any) -> Any:
+    return client.post(f"/d/{dialogue.slug}/contribute/", data, **extra)
+
+
+def test_a_contribution_is_stored_before_the_receipt_is_shown(
+    client: Client, open_dialogue: Dialogue
+) -> None:
+    response = post(client, open_dialogue, form())
+    assert response.status_code == 302
+    stored = Contribution.objects.get()
+    assert response["Location"] == f"/receipt/{stored.reference}/"
+    assert stored.text == "Linjeføring B er tryggest for børnene."
+    assert stored.status == ContributionStatus.PENDING
+
+    receipt = client.get(response["Location"])
+    assert stored.reference in receipt.content.decode()
+    # Pre-moderated: not on the public page yet.
+    assert "tryggest" not in client.get(f"/d/{open_dialogue.slug}/").content.decode()
+
+
+def test_post_moderated_contributions_show_at_once(
+    client: Client, make_dialogue: Callable[..., Dialogue]
+) -> None:
+    dialogue = make_dialogue(moderation_mode="post")
+    post(client, dialogue, form())
+    assert Contribution.objects.get().status == ContributionStatus.PUBLISHED_UNREVIEWED
+    assert "tryggest" in client.get(f"/d/{dialogue.slug}/").content.decode()
+
+
+def test_after_closing_the_contribution_is_refused_and_nothing_is_stored(
+    client: Client, make_dialogue: Callable[..., Dialogue]
+) -> None:
+    now = timezone.now()
+    dialogue = make_dialogue(opens_at=now - timedelta(days=2), closes_at=now - timedelta(seconds=1))
+    response = post(client, dialogue, form())
+    assert response.status_code == 409
+    assert "not open" in response.content.decode()
+    assert Contribution.objects.count() == 0
+
+
+def test_the_announced_closing_time_decides_even_before_the_clock_ticks(
+    client: Client, open_dialogue: Dialogue
+) -> None:
+    # The stored state still says open, but the closing time has passed.
+    Dialogue.objects.filter(pk=open_dialogue.pk).update(
+        closes_at=timezone.now() - timedelta(seconds=1),
+        opens_at=timezone.now() - timedelta(days=1),
+    )
+    assert post(client, open_dialogue, form()).status_code == 409
+    assert Contribution.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("text", "", "This field is required"),
+        ("text", "   \n  ", "This field is required"),
+        ("text", "x" * 2001, "at most 2000 characters"),
+        ("text", "hej\x00med\x07kontrol", "control characters"),
+        ("display_name", "", "This field is required"),
+        ("email", "not-an-address", "valid email"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_and_nothing_is_stored(
+    client: Client, open_dialogue: Dialogue, field: str, value: str, message: str
+) -> None:
+    response = post(client, open_dialogue, form(**{field: value}))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert Contribution.objects.count() == 0
+
+
+def test_html_is_stored_as_typed_and_shown_as_text(
+    client: Client, open_dialogue: Dialogue, contribute: Callable[..., Contribution], alice: Any
+) -> None:
+    from torget.moderation.actions import approve_contribution
+
+    text = '<script>alert("x")</script> <b>fed</b>'
+    contribution = contribute(open_dialogue, text, display_name="<img src=x onerror=alert(1)>")
+    approve_contribution(contribution=contribution, moderator=alice)
+    page = client.get(f"/d/{open_dialogue.slug}/").content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    contribution.refresh_from_db()
+    assert contribution.text == text
+
+
+def test_a_second_submit_of_the_same_form_stores_nothing_new(
+    client: Client, open_dialogue: Dialogue
+) -> None:
+    data = form()
+    first = post(client, open_dialogue, data)
+    second = post(client, open_dialogue, data)
+    assert Contribution.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_the_hidden_honeypot_field_refuses_robots(client: Client, open_dialogue: Dialogue) -> None:
+    response = post(client, open_dialogue, form(website="http://spam.example"))
+    assert response.status_code == 400
+    assert Contribution.objects.count() == 0
+
+
+def test_a_flood_from_one_client_is_slowed_down(client: Client, open_dialogue: Dialogue) -> None:
+    statuses = [post(client, open_dialogue, form()).status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert Contribution.objects.count() == 5
+
+
+def test_a_missing_csrf_token_is_refused_with_an_explanation(open_dialogue: Dialogue) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["torget_language"] = "en"
+    response = post(client, open_dialogue, form())
+    assert response.status_code == 403
+    assert "Nothing was stored" in response.content.decode()
+    assert Contribution.objects.count() == 0
+
+
+def test_drafts_are_not_public(client: Client, make_dialogue: Callable[..., Dialogue]) -> None:
+    draft = make_dialogue(schedule=False, slug="kladde")
+    assert client.get(f"/d/{draft.slug}/").status_code == 404
+    assert post(client, draft, form()).status_code == 404
+
+
+def test_email_is_confirmed_by_a_signed_link_before_anything_else_is_sent(
+    client: Client, open_dialogue: Dialogue, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, open_dialogue, form(email="carla@example.org"))
+    contribution = Contribution.objects.get()
+    assert contribution.email_confirmed_at is None
+    assert len(mail.outbox) == 1
+    confirmation = mail.outbox[0]
+    assert confirmation.to == ["carla@example.org"]
+    link = next(line for line in confirmation.body.splitlines() if "/confirm-email/" in line)
+    path = link[link.index("/confirm-email/") :]
+
+    # Opening the link (or a mail scanner prefetching it) does not confirm by itself.
+    assert client.get(path).status_code == 200
+    contribution.refresh_from_db()
+    assert contribution.email_confirmed_at is None
+
+    assert client.post(path).status_code == 200
+    contribution.refresh_from_db()
+    assert contribution.email_confirmed_at is not None
+
+
+def test_a_tampered_confirmation_link_is_refused(
+    client: Client, open_dialogue: Dialogue, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, open_dialogue, form(email="carla@example.org"))
+    body = mail.outbox[0].body
+    token = body[body.index("/confirm-email/") + len("/confirm-email/") :].split("/")[0]
+    response = client.post(f"/confirm-email/{token[:-2]}xx/")
+    assert response.status_code == 400
+    assert Contribution.objects.get().email_confirmed_at is None

@@ -1,0 +1,322 @@
+"""Thin views: validate with a form, fetch through a getter, act through an action."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from torget.accounts.decorators import staff_required
+from torget.accounts.http import StaffRequest, TorgetRequest
+from torget.accounts.permissions import can_moderate
+from torget.core.clients import client_hash, hit_rate_limit
+from torget.dialogues import actions
+from torget.dialogues.forms import ContributionForm, FeedbackReportForm, MissionCardForm
+from torget.dialogues.models import Contribution, Dialogue, DialogueState
+from torget.dialogues.permissions import (
+    can_archive_dialogue,
+    can_close_dialogue,
+    can_create_dialogue,
+    can_edit_dialogue,
+    can_schedule_dialogue,
+    can_unschedule_dialogue,
+    can_write_feedback,
+)
+from torget.dialogues.queries import (
+    get_dialogue_for,
+    get_public_dialogue,
+    overdue_feedback,
+    public_dialogues,
+    published_contributions,
+    staff_dialogues,
+)
+from torget.moderation.queries import max_length_for, moderation_queue
+
+CONTRIBUTIONS_PER_PAGE = 50
+
+
+def dialogue_list(request: TorgetRequest) -> HttpResponse:
+    if request.organisation is None:
+        return render(request, "dialogues/not_set_up.html", status=503)
+    dialogues = list(public_dialogues(request.organisation))
+    groups = {
+        "open": [d for d in dialogues if d.state == DialogueState.OPEN],
+        "upcoming": [d for d in dialogues if d.state == DialogueState.SCHEDULED],
+        "closed": [
+            d
+            for d in dialogues
+            if d.state
+            in (DialogueState.CLOSED, DialogueState.FEEDBACK_PUBLISHED, DialogueState.ARCHIVED)
+        ],
+    }
+    return render(request, "dialogues/list.html", {"groups": groups})
+
+
+def _detail_context(
+    request: TorgetRequest, dialogue: Dialogue, form: ContributionForm | None
+) -> dict[str, object]:
+    now = timezone.now()
+    accepting = actions.accepts_contributions(dialogue, now)
+    assert request.organisation is not None
+    if form is None and accepting:
+        form = ContributionForm(max_length=max_length_for(request.organisation))
+    page = Paginator(published_contributions(dialogue), CONTRIBUTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    report = getattr(dialogue, "feedback_report", None)
+    return {
+        "dialogue": dialogue,
+        "accepting": accepting,
+        "not_yet_open": now < dialogue.opens_at,
+        "form": form if accepting else None,
+        "page": page,
+        "report": report if report is not None and report.published_at else None,
+    }
+
+
+def dialogue_detail(request: TorgetRequest, slug: str) -> HttpResponse:
+    if request.organisation is None:
+        raise Http404
+    dialogue = get_public_dialogue(request.organisation, slug)
+    return render(request, "dialogues/detail.html", _detail_context(request, dialogue, None))
+
+
+@require_POST
+def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
+    if request.organisation is None:
+        raise Http404
+    dialogue = get_public_dialogue(request.organisation, slug)
+    now = timezone.now()
+    if not actions.accepts_contributions(dialogue, now):
+        return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
+    form = ContributionForm(request.POST, max_length=max_length_for(request.organisation))
+    if not form.is_valid():
+        context = _detail_context(request, dialogue, form)
+        return render(request, "dialogues/detail.html", context, status=400)
+    if form.is_spam:
+        return render(request, "dialogues/refused_spam.html", {"dialogue": dialogue}, status=400)
+    token = form.cleaned_data["submission_token"]
+    already = Contribution.objects.filter(submission_token=token).only("reference").first()
+    if already is not None:
+        messages.info(request, _("This form was already sent; here is your receipt."))
+        return redirect("dialogues:receipt", reference=already.reference)
+    client = client_hash(request)
+    if hit_rate_limit(
+        scope="contribute",
+        key=client,
+        limit=settings.CONTRIBUTION_RATE_LIMIT,
+        window_seconds=settings.CONTRIBUTION_RATE_WINDOW_SECONDS,
+    ):
+        return render(
+            request,
+            "dialogues/rate_limited.html",
+            {"dialogue": dialogue, "minutes": settings.CONTRIBUTION_RATE_WINDOW_SECONDS // 60},
+            status=429,
+        )
+    try:
+        contribution, _created = actions.submit_contribution(
+            dialogue=dialogue,
+            display_name=form.cleaned_data["display_name"],
+            text=form.cleaned_data["text"],
+            email=form.cleaned_data["email"],
+            submission_token=token,
+            client_hash=client,
+            language=request.LANGUAGE_CODE,
+            max_length=form.max_length,
+            now=now,
+        )
+    except actions.DialogueNotOpen:
+        return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
+    return redirect("dialogues:receipt", reference=contribution.reference)
+
+
+def receipt(request: TorgetRequest, reference: str) -> HttpResponse:
+    contribution = get_object_or_404(
+        Contribution.objects.select_related("dialogue"), reference=reference
+    )
+    decision = contribution.decisions.select_related("rule_set").prefetch_related("rules").last()
+    return render(
+        request,
+        "dialogues/receipt.html",
+        {"contribution": contribution, "dialogue": contribution.dialogue, "decision": decision},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request: TorgetRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST confirms, so link scanners cannot confirm for people."""
+    try:
+        payload = signing.loads(
+            token,
+            salt=actions.EMAIL_CONFIRMATION_SALT,
+            max_age=actions.EMAIL_CONFIRMATION_MAX_AGE,
+        )
+        contribution = Contribution.objects.get(pk=payload["c"], email=payload["e"])
+    except (signing.BadSignature, KeyError, TypeError, Contribution.DoesNotExist):
+        return render(request, "dialogues/confirm_email_invalid.html", status=400)
+    confirmed = False
+    if request.method == "POST":
+        actions.confirm_email(contribution=contribution)
+        confirmed = True
+    return render(
+        request,
+        "dialogues/confirm_email.html",
+        {"contribution": contribution, "confirmed": confirmed or contribution.email_confirmed_at},
+    )
+
+
+# Staff pages ---------------------------------------------------------------------------
+
+
+@staff_required
+def staff_dashboard(request: StaffRequest) -> HttpResponse:
+    organisation = request.organisation
+    today = timezone.localdate()
+    context: dict[str, object] = {
+        "overdue": list(overdue_feedback(organisation, today)),
+        "dialogues": list(staff_dialogues(organisation)[:50]),
+        "can_create": can_create_dialogue(request.user),
+        "queue_count": moderation_queue(organisation).count()
+        if can_moderate(request.user)
+        else None,
+    }
+    return render(request, "dialogues/staff/dashboard.html", context)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def dialogue_create(request: StaffRequest) -> HttpResponse:
+    if not can_create_dialogue(request.user):
+        raise PermissionDenied
+    form = MissionCardForm(request.POST or None, organisation=request.organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            dialogue = actions.create_dialogue(
+                organisation=request.organisation, owner=request.user, card=form.mission_card()
+            )
+            messages.success(request, _("The dialogue was created as a draft."))
+            return redirect("dialogues:staff-detail", pk=dialogue.pk)
+        return render(request, "dialogues/staff/form.html", {"form": form}, status=400)
+    return render(request, "dialogues/staff/form.html", {"form": form})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def dialogue_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    dialogue = get_dialogue_for(request.user, request.organisation, pk, write=True)
+    # The form works on its own copy: the ModelForm writes cleaned values onto its instance,
+    # and only the action may change the stored dialogue (and record what changed).
+    copy = Dialogue.objects.get(pk=dialogue.pk)
+    form = MissionCardForm(request.POST or None, instance=copy, organisation=request.organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            actions.edit_dialogue(dialogue=dialogue, actor=request.user, card=form.mission_card())
+            messages.success(request, _("The mission card was saved."))
+            return redirect("dialogues:staff-detail", pk=dialogue.pk)
+        return render(
+            request, "dialogues/staff/form.html", {"form": form, "dialogue": dialogue}, status=400
+        )
+    return render(request, "dialogues/staff/form.html", {"form": form, "dialogue": dialogue})
+
+
+@staff_required
+def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
+    dialogue = get_dialogue_for(request.user, request.organisation, pk)
+    user = request.user
+    counts = dict(
+        dialogue.contributions.values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    report = getattr(dialogue, "feedback_report", None)
+    return render(
+        request,
+        "dialogues/staff/detail.html",
+        {
+            "dialogue": dialogue,
+            "events": dialogue.events.select_related("actor"),
+            "counts": counts,
+            "report": report,
+            "can_edit": can_edit_dialogue(user, dialogue),
+            "can_schedule": can_schedule_dialogue(user, dialogue),
+            "can_unschedule": can_unschedule_dialogue(user, dialogue),
+            "can_close": can_close_dialogue(user, dialogue),
+            "can_write_feedback": can_write_feedback(user, dialogue),
+            "can_archive": can_archive_dialogue(user, dialogue),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def dialogue_transition(request: StaffRequest, pk: int, move: str) -> HttpResponse:
+    dialogue = get_dialogue_for(request.user, request.organisation, pk)
+    user = request.user
+    if move == "schedule" and can_schedule_dialogue(user, dialogue):
+        actions.schedule_dialogue(dialogue=dialogue, actor=user)
+        messages.success(request, _("The dialogue is scheduled and opens at the announced time."))
+    elif move == "unschedule" and can_unschedule_dialogue(user, dialogue):
+        actions.unschedule_dialogue(dialogue=dialogue, actor=user)
+        messages.success(request, _("The dialogue is a draft again."))
+    elif move == "close" and can_close_dialogue(user, dialogue):
+        actions.close_dialogue(dialogue=dialogue, actor=user)
+        messages.success(request, _("The dialogue is closed. No more contributions are accepted."))
+    elif move == "archive" and can_archive_dialogue(user, dialogue):
+        actions.archive_dialogue(dialogue=dialogue, actor=user)
+        messages.success(request, _("The dialogue is archived."))
+    else:
+        messages.error(
+            request,
+            _("That step is not possible for this dialogue in its present state, or not for you."),
+        )
+        return redirect("dialogues:staff-detail", pk=dialogue.pk)
+    return redirect("dialogues:staff-detail", pk=dialogue.pk)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def feedback_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    dialogue = get_dialogue_for(request.user, request.organisation, pk)
+    if not can_write_feedback(request.user, dialogue):
+        raise PermissionDenied
+    report = getattr(dialogue, "feedback_report", None)
+    initial = (
+        {
+            "what_came_in": report.what_came_in,
+            "how_it_was_used": report.how_it_was_used,
+            "what_was_decided": report.what_was_decided,
+        }
+        if report
+        else {}
+    )
+    form = FeedbackReportForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(
+                request,
+                "dialogues/staff/feedback.html",
+                {"form": form, "dialogue": dialogue},
+                status=400,
+            )
+        report = actions.save_feedback_report(
+            dialogue=dialogue, author=request.user, **form.cleaned_data
+        )
+        if "publish" in request.POST:
+            notified = actions.publish_feedback_report(report=report, actor=request.user)
+            messages.success(
+                request,
+                _("The feedback report is published. %(count)s participants were notified.")
+                % {"count": notified},
+            )
+        else:
+            messages.success(request, _("The draft was saved."))
+        return redirect("dialogues:staff-detail", pk=dialogue.pk)
+    return render(request, "dialogues/staff/feedback.html", {"form": form, "dialogue": dialogue})
