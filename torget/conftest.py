@@ -5,12 +5,13 @@ Rita the records officer, and Carla the citizen (who has no account)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django_otp.oath import totp
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from torget.accounts.actions import grant_roles
 from torget.accounts.models import Committee, Organisation, Party, Role, User
+from torget.archive import triggers as archive_triggers
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
@@ -204,3 +206,31 @@ def contribute() -> Callable[..., Contribution]:
         return contribution
 
     return _contribute
+
+
+def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
+    names = request.fixturenames
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.fixture(autouse=True)
+def _archive_triggers_restored(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """Put the archive's append-only triggers back after a transactional test's flush (the
+    fixture below lifts them so that the flush may empty the tables)."""
+    yield
+    if _uses_transactional_db(request):
+        with django_db_blocker.unblock():
+            archive_triggers.install(connection)
+
+
+@pytest.fixture(autouse=True)
+def _archive_triggers_lifted_for_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not _uses_transactional_db(request):
+        yield
+        return
+    # Set up the database first, so that this teardown runs before its flush.
+    request.getfixturevalue("transactional_db")
+    yield
+    archive_triggers.remove(connection)

@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "torget.moderation",
     "torget.dialogues",
     "torget.screening",
+    "torget.archive",
     "torget.demo",
 ]
 

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Committee, Organisation, User
+from torget.archive.actions import append_entry
+from torget.archive.models import Channel, EntryKind
 from torget.core.mail import send_on_commit
 from torget.dialogues.lifecycle import check_transition
 from torget.dialogues.models import (
@@ -60,17 +62,26 @@ class DialogueNotOpen(Exception):
     """The dialogue was not open at the moment of submission (closed, or not yet open)."""
 
 
+_ARCHIVE_KIND = {
+    DialogueEvent.Kind.CREATED: EntryKind.DIALOGUE_CREATED,
+    DialogueEvent.Kind.EDITED: EntryKind.DIALOGUE_EDITED,
+    DialogueEvent.Kind.TRANSITION: EntryKind.DIALOGUE_TRANSITION,
+}
+
+
 def _record(
     *,
     dialogue: Dialogue,
-    kind: str,
+    kind: DialogueEvent.Kind,
     actor: User | None,
     at: datetime,
     from_state: str = "",
     to_state: str = "",
     detail: dict[str, Any] | None = None,
+    archive_kind: EntryKind | None = None,
 ) -> DialogueEvent:
-    return DialogueEvent.objects.create(
+    """Record the change as a dialogue event and in the public-records archive."""
+    event = DialogueEvent.objects.create(
         dialogue=dialogue,
         kind=kind,
         actor=actor,
@@ -79,6 +90,19 @@ def _record(
         to_state=to_state,
         detail=detail or {},
     )
+    append_entry(
+        kind=archive_kind or _ARCHIVE_KIND[kind],
+        at=at,
+        dialogue=dialogue,
+        channel=Channel.STAFF,
+        subject_type="dialogue",
+        subject_id=dialogue.pk,
+        subject_ref=dialogue.slug,
+        status=dialogue.state,
+        actor=actor,
+        data={"event": event.pk, "from_state": from_state, "to_state": to_state, **event.detail},
+    )
+    return event
 
 
 def _transition(
@@ -270,6 +294,22 @@ def submit_contribution(
                 priority=int(result.priority),
                 created_at=now,
             )
+            append_entry(
+                kind=EntryKind.CONTRIBUTION_RECEIVED,
+                at=now,
+                dialogue=locked,
+                subject_type="contribution",
+                subject_id=contribution.pk,
+                subject_ref=contribution.reference,
+                status=contribution.status,
+                data={
+                    "language": language,
+                    "moderation_mode": locked.moderation_mode,
+                    "screening": contribution.screening,
+                },
+                content={"display_name": display_name, "text": text, "email": email},
+                search_text=f"{display_name}\n{text}",
+            )
             if email:
                 send_on_commit(
                     to=email,
@@ -329,9 +369,18 @@ def save_feedback_report(
         kind=DialogueEvent.Kind.EDITED,
         actor=author,
         at=now,
-        detail={"feedback_report": "saved"},
+        detail={"feedback_report": "saved", **_report_texts(report)},
+        archive_kind=EntryKind.FEEDBACK_SAVED,
     )
     return report
+
+
+def _report_texts(report: FeedbackReport) -> dict[str, str]:
+    return {
+        "what_came_in": report.what_came_in,
+        "how_it_was_used": report.how_it_was_used,
+        "what_was_decided": report.what_was_decided,
+    }
 
 
 @transaction.atomic
@@ -369,6 +418,14 @@ def publish_feedback_report(
             language=language,
         )
         notified += 1
+    _record(
+        dialogue=dialogue,
+        kind=DialogueEvent.Kind.EDITED,
+        actor=actor,
+        at=now,
+        detail={"feedback_report": "published", "notified": notified, **_report_texts(report)},
+        archive_kind=EntryKind.FEEDBACK_PUBLISHED,
+    )
     return notified
 
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation, User
+from torget.archive.actions import append_entry
+from torget.archive.models import Channel, EntryKind
 from torget.core.mail import send_on_commit
 from torget.dialogues.models import AWAITING_STATUSES, Contribution, ContributionStatus
 from torget.moderation.defaults import DEFAULT_MAX_LENGTH, DEFAULT_RULES
@@ -95,6 +97,25 @@ def _decide(
         decision.rules.set(rules)
         locked.status = _STATUS_AFTER[kind]
         locked.save(update_fields=["status"])
+        append_entry(
+            kind=EntryKind.DECISION,
+            at=now,
+            dialogue=locked.dialogue,
+            channel=Channel.STAFF,
+            subject_type="contribution",
+            subject_id=locked.pk,
+            subject_ref=locked.reference,
+            status=locked.status,
+            actor=moderator,
+            data={
+                "decision": decision.pk,
+                "decision_kind": str(kind),
+                "rules": sorted(rule.code for rule in rules),
+                "rule_set_version": rule_set.version,
+                "referred_to": decision.referred_to,
+            },
+            content={"note": note} if note else None,
+        )
         language = locked.language or organisation.default_language
         if kind == DecisionKind.REFER:
             send_on_commit(

@@ -1,0 +1,114 @@
+"""``torget archive verify|export``: check the public-records chain, export entries as a bag."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from torget.accounts.models import Organisation
+from torget.archive.actions import append_now
+from torget.archive.chain import verify_chain
+from torget.archive.export import ExportError, write_bag
+from torget.archive.models import ArchiveEntry, Channel, EntryKind
+from torget.dialogues.models import Dialogue
+
+
+class Command(BaseCommand):
+    help = "Verify the archive's hash chain, or export archive entries as a BagIt bag."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        commands.add_parser(
+            "verify", help="walk the whole chain; exit 1 and name the first broken entry"
+        )
+        export = commands.add_parser("export", help="write entries as a BagIt bag (RFC 8493)")
+        export.add_argument("--out", type=Path, required=True, help="new folder for the bag")
+        export.add_argument("--dialogue", metavar="SLUG", help="only this dialogue's entries")
+        export.add_argument(
+            "--redact",
+            action="store_true",
+            help="mask national ID numbers, e-mail addresses and phone numbers",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "verify":
+            self.verify()
+        else:
+            self.export(options)
+
+    def _progress_line(self, text: str) -> None:
+        # Progress goes to stderr and rewrites one line, so the result on stdout stays clean.
+        stream = sys.stderr
+        stream.write(f"\r{text}")
+        stream.flush()
+
+    def verify(self) -> None:
+        total = ArchiveEntry.objects.count()
+        report = verify_chain(progress=lambda done: self._progress_line(f"{done:,}/{total:,}"))
+        if total:
+            sys.stderr.write("\n")
+        if report.problem is not None:
+            raise CommandError(
+                f"archive chain BROKEN at entry #{report.problem.seq}: {report.problem.message}"
+                f" ({report.checked:,} entries before it are intact)",
+                returncode=1,
+            )
+        self.stdout.write(
+            f"archive chain intact: {report.checked:,} entries checked, "
+            f"{report.contents_checked:,} contents match their hashes, "
+            f"{report.disposed:,} disposed; last hash {report.last_hash}"
+        )
+
+    def export(self, options: dict[str, Any]) -> None:
+        entries = ArchiveEntry.objects.all()
+        dialogue = None
+        if options["dialogue"]:
+            dialogue = (
+                Dialogue.objects.select_related("organisation")
+                .filter(slug=options["dialogue"])
+                .first()
+            )
+            if dialogue is None:
+                raise CommandError(f"no dialogue with the address {options['dialogue']!r}")
+            entries = entries.filter(dialogue=dialogue)
+        organisation = dialogue.organisation if dialogue else Organisation.objects.first()
+        name = organisation.name if organisation else ""
+        language = organisation.default_language if organisation else settings.LANGUAGE_CODE
+        description = (
+            f"Archive entries of the dialogue {dialogue.slug}" if dialogue else "Archive entries"
+        )
+        try:
+            result = write_bag(
+                entries=entries,
+                out=options["out"],
+                description=description,
+                organisation_name=name,
+                language=language,
+                redact_automatic=options["redact"],
+                progress=lambda done, total: self._progress_line(f"{done:,}/{total:,} entries"),
+            )
+        except ExportError as error:
+            raise CommandError(str(error)) from error
+        sys.stderr.write("\n")
+        append_now(
+            kind=EntryKind.EXPORT,
+            at=timezone.now(),
+            dialogue=dialogue,
+            organisation=organisation,
+            channel=Channel.STAFF,
+            data={
+                "entries": result.entries,
+                "redacted_automatically": options["redact"],
+                "manifest": result.files,
+                "via": "command line",
+            },
+        )
+        self.stdout.write(
+            f"exported {result.entries:,} entries to {result.path} "
+            f"({result.payload_bytes:,} bytes of payload)"
+        )

@@ -1,0 +1,115 @@
+"""The public-records archive: an append-only, hash-chained log of everything that came in and
+everything staff did.
+
+Each entry's ``canonical`` text is the exact JSON that was hashed; the indexed columns beside it
+are copies for searching, and ``torget archive verify`` checks that they still agree. Personal
+content (the citizen's text, name, e-mail, the raw payload) lives apart in ``ArchiveContent``,
+so a disposal under the retention rules can remove it while the entry -- which keeps the
+content's SHA-256 -- and the chain stay verifiable. The database refuses UPDATE and DELETE on
+entries (triggers, see ``triggers.py``); content can only be deleted after a disposal row names it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from torget.accounts.models import Organisation
+from torget.dialogues.models import Dialogue
+
+GENESIS_HASH = "0" * 64
+
+
+class EntryKind(models.TextChoices):
+    CONTRIBUTION_RECEIVED = "contribution.received", _("Contribution received")
+    DECISION = "moderation.decision", _("Moderation decision")
+    DIALOGUE_CREATED = "dialogue.created", _("Dialogue created")
+    DIALOGUE_EDITED = "dialogue.edited", _("Mission card edited")
+    DIALOGUE_TRANSITION = "dialogue.transition", _("Dialogue state changed")
+    FEEDBACK_SAVED = "feedback.saved", _("Feedback report saved")
+    FEEDBACK_PUBLISHED = "feedback.published", _("Feedback report published")
+    EXPORT = "archive.export", _("Archive export")
+    DISPOSAL = "archive.disposal", _("Disposal under the retention rules")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Torget website")
+    STAFF = "staff", _("Staff action")
+
+
+class ChainHead(models.Model):
+    """One row: the last sequence number and hash. Appenders lock it, so the chain is gapless
+    and each entry names the one before it even when many transactions append at once."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"
+
+
+class ArchiveEntry(models.Model):
+    seq = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=EntryKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    case_number = models.CharField(_("case number"), max_length=64, blank=True)
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, null=True, related_name="+")
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    subject_type = models.CharField(max_length=32, blank=True)
+    subject_id = models.BigIntegerField(null=True)
+    subject_ref = models.CharField(_("reference"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=24, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    content_sha256 = models.CharField(max_length=64, blank=True)
+    canonical = models.TextField()
+    prev_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("archive entry")
+        verbose_name_plural = _("archive entries")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["organisation", "at"]),
+            models.Index(fields=["dialogue", "at"]),
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["kind", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"
+
+
+class ArchiveContent(models.Model):
+    """The personal content of one entry, kept apart so that disposal can remove it."""
+
+    entry = models.OneToOneField(
+        ArchiveEntry, on_delete=models.PROTECT, primary_key=True, related_name="content"
+    )
+    body = models.TextField()
+    # Plain words for full-text search: the text and the display name, nothing else.
+    search_text = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"content of #{self.entry_id}"
+
+
+class Disposal(models.Model):
+    """A tombstone: the content of ``entry`` was removed by the action recorded in
+    ``disposal_entry``. The content table's delete trigger looks for this row."""
+
+    entry = models.OneToOneField(
+        ArchiveEntry, on_delete=models.PROTECT, primary_key=True, related_name="disposal"
+    )
+    disposal_entry = models.ForeignKey(
+        ArchiveEntry, on_delete=models.PROTECT, related_name="disposed"
+    )
+
+    def __str__(self) -> str:
+        return f"#{self.entry_id} disposed by #{self.disposal_entry_id}"

@@ -1,0 +1,97 @@
+"""`torget archive verify` walks the chain, reports how many entries it checked, and exits
+non-zero naming the first broken entry when anything was altered, removed or truncated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from torget.archive.models import ArchiveEntry, EntryKind
+from torget.archive.tests.helpers import tamper
+from torget.dialogues.models import Contribution, Dialogue
+
+
+@pytest.fixture
+def chain(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) -> list[ArchiveEntry]:
+    for text in ("Linjeføring A", "Linjeføring B", "Belysning langs hele stien", "Ingen sti"):
+        contribute(open_dialogue, text)
+    return list(ArchiveEntry.objects.order_by("seq"))
+
+
+def _verify() -> str:
+    out = StringIO()
+    call_command("archive", "verify", stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _broken() -> CommandError:
+    with pytest.raises(CommandError) as failure:
+        _verify()
+    assert failure.value.returncode == 1
+    return failure.value
+
+
+def test_an_intact_chain_is_reported_with_its_counts(chain: list[ArchiveEntry]) -> None:
+    report = _verify()
+    assert f"archive chain intact: {len(chain)} entries checked" in report
+    assert "4 contents match their hashes" in report
+    assert chain[-1].entry_hash in report
+
+
+def test_a_hand_altered_text_is_caught(chain: list[ArchiveEntry]) -> None:
+    target = next(e for e in chain if e.kind == EntryKind.CONTRIBUTION_RECEIVED)
+    tamper(
+        "UPDATE archive_archivecontent SET body = REPLACE(body, 'Linjeføring A', 'Linjeføring C')"
+        " WHERE entry_id = %s",
+        [target.seq],
+    )
+    assert f"BROKEN at entry #{target.seq}: its stored content does not match" in str(_broken())
+
+
+def test_a_hand_altered_column_is_caught(chain: list[ArchiveEntry]) -> None:
+    target = chain[4]
+    tamper("UPDATE archive_archiveentry SET status = 'approved' WHERE seq = %s", [target.seq])
+    assert f"#{target.seq}: its column 'status' differs from what was hashed" in str(_broken())
+
+
+def test_a_rewritten_record_with_a_fresh_hash_breaks_the_next_link(
+    chain: list[ArchiveEntry],
+) -> None:
+    # Someone rewrites entry 2 and recomputes its own hash: entry 3 still names the old one.
+    from torget.archive.chain import sha256_text
+
+    target = chain[1]
+    forged = target.canonical.replace('"status":"scheduled"', '"status":"draft"')
+    assert forged != target.canonical
+    tamper(
+        "UPDATE archive_archiveentry SET canonical = %s, entry_hash = %s, status = 'draft'"
+        " WHERE seq = %s",
+        [forged, sha256_text(forged), target.seq],
+    )
+    assert f"BROKEN at entry #{target.seq + 1}: it does not name the entry before it" in str(
+        _broken()
+    )
+
+
+def test_a_removed_entry_is_caught(chain: list[ArchiveEntry]) -> None:
+    tamper("DELETE FROM archive_archivecontent WHERE entry_id = %s", [chain[3].seq])
+    tamper("DELETE FROM archive_archiveentry WHERE seq = %s", [chain[3].seq])
+    assert f"entry #{chain[3].seq} is missing" in str(_broken())
+
+
+def test_a_truncated_end_is_caught(chain: list[ArchiveEntry]) -> None:
+    last = chain[-1]
+    tamper("DELETE FROM archive_archivecontent WHERE entry_id = %s", [last.seq])
+    tamper("DELETE FROM archive_archiveentry WHERE seq = %s", [last.seq])
+    error = str(_broken())
+    assert f"the chain ends at #{last.seq - 1} but its head names #{last.seq}" in error
+
+
+def test_content_removed_without_a_disposal_is_caught(chain: list[ArchiveEntry]) -> None:
+    target = next(e for e in chain if e.kind == EntryKind.CONTRIBUTION_RECEIVED)
+    tamper("DELETE FROM archive_archivecontent WHERE entry_id = %s", [target.seq])
+    assert f"#{target.seq}: its content is gone without a recorded disposal" in str(_broken())
