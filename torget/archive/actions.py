@@ -3,15 +3,29 @@ inside its own transaction, so the record and the change commit or roll back tog
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from torget.accounts.models import Organisation, User
 from torget.archive.chain import canonical_json, format_time, sha256_text
-from torget.archive.models import ArchiveContent, ArchiveEntry, ChainHead, Channel
+from torget.archive.models import (
+    ArchiveContent,
+    ArchiveEntry,
+    ChainHead,
+    Channel,
+    Disposal,
+    EntryKind,
+    Hold,
+    HoldReason,
+    RetentionRule,
+)
 from torget.dialogues.models import Dialogue
 
 
@@ -103,3 +117,175 @@ def append_now(**kwargs: Any) -> ArchiveEntry:
     """``append_entry`` in a transaction of its own, for records of actions that change
     nothing else (an export, say)."""
     return append_entry(**kwargs)
+
+
+def place_hold(
+    *,
+    reason: HoldReason,
+    dialogue: Dialogue | None,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    actor: User | None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Hold:
+    now = now or timezone.now()
+    with transaction.atomic():
+        hold = Hold.objects.create(
+            reason=reason,
+            dialogue=dialogue,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            note=note,
+            placed_at=now,
+            placed_by=actor,
+        )
+        append_entry(
+            kind=EntryKind.HOLD_PLACED,
+            at=now,
+            dialogue=dialogue,
+            channel=Channel.STAFF,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            actor=actor,
+            data={"hold": hold.pk, "reason": str(reason), "note": note},
+        )
+    return hold
+
+
+def release_hold(*, hold: Hold, actor: User | None, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        released = Hold.objects.filter(pk=hold.pk, released_at__isnull=True).update(
+            released_at=now, released_by=actor
+        )
+        if released:
+            append_entry(
+                kind=EntryKind.HOLD_RELEASED,
+                at=now,
+                dialogue=hold.dialogue,
+                channel=Channel.STAFF,
+                subject_type=hold.subject_type,
+                subject_id=hold.subject_id,
+                actor=actor,
+                data={"hold": hold.pk, "reason": hold.reason},
+            )
+    hold.refresh_from_db()
+
+
+class DisposalRefused(Exception):
+    """Some of the material is under a hold; nothing was disposed of."""
+
+    def __init__(self, holds: list[Hold]) -> None:
+        reasons = ", ".join(sorted({str(hold.get_reason_display()) for hold in holds}))
+        super().__init__(
+            _("Disposal refused: the material is under a hold (%(reasons)s).")
+            % {"reasons": reasons}
+        )
+        self.holds = holds
+
+
+def holds_covering(entries: Iterable[ArchiveEntry]) -> list[Hold]:
+    """The active holds that cover any of the entries (their item or their whole dialogue)."""
+    dialogues: set[int] = set()
+    subjects: set[tuple[str, int]] = set()
+    for entry in entries:
+        if entry.dialogue_id is not None:
+            dialogues.add(entry.dialogue_id)
+        if entry.subject_type and entry.subject_id is not None:
+            subjects.add((entry.subject_type, entry.subject_id))
+    if not dialogues and not subjects:
+        return []
+    covering = Q(subject_type="", dialogue_id__in=dialogues)
+    for subject_type, subject_id in subjects:
+        covering |= Q(subject_type=subject_type, subject_id=subject_id)
+    return list(Hold.objects.filter(covering, released_at__isnull=True).order_by("pk"))
+
+
+def dispose(
+    *,
+    entries: Sequence[ArchiveEntry],
+    actor: User | None,
+    basis: str,
+    now: datetime | None = None,
+) -> ArchiveEntry | None:
+    """Remove the stored content of the entries, leaving their chained records and a disposal
+    tombstone that says who did it, when and on what basis. Refused as a whole when any of
+    the material is under a hold. Returns the tombstone, or None when there was nothing left
+    to dispose of."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        seqs = [entry.seq for entry in entries]
+        present = list(
+            ArchiveEntry.objects.filter(seq__in=seqs, content__isnull=False).order_by("seq")
+        )
+        if not present:
+            return None
+        held = holds_covering(present)
+        if held:
+            raise DisposalRefused(held)
+        tombstone = append_entry(
+            kind=EntryKind.DISPOSAL,
+            at=now,
+            organisation=present[0].organisation,
+            dialogue=present[0].dialogue if len({e.dialogue_id for e in present}) == 1 else None,
+            channel=Channel.STAFF,
+            actor=actor,
+            data={
+                "disposed": [entry.seq for entry in present],
+                "content_sha256": {str(e.seq): e.content_sha256 for e in present},
+                "basis": basis,
+            },
+        )
+        Disposal.objects.bulk_create(
+            Disposal(entry=entry, disposal_entry=tombstone) for entry in present
+        )
+        ArchiveContent.objects.filter(entry__in=present).delete()
+    return tombstone
+
+
+@dataclass(frozen=True)
+class RetentionOutcome:
+    disposed: int
+    held: int
+    tombstones: int
+
+
+def apply_retention(*, now: datetime | None = None, batch_size: int = 500) -> RetentionOutcome:
+    """Dispose of the content whose retention period has ended, rule by rule; material under a
+    hold is left alone and counted."""
+    now = now or timezone.now()
+    disposed = held = tombstones = 0
+    for rule in RetentionRule.objects.order_by("pk"):
+        cutoff = now - timedelta(days=rule.keep_days)
+        due = ArchiveEntry.objects.filter(
+            organisation_id=rule.organisation_id,
+            kind=rule.kind,
+            at__lt=cutoff,
+            content__isnull=False,
+        ).order_by("seq")
+        skipped: set[int] = set()
+        while True:
+            batch = list(due.exclude(seq__in=skipped)[:batch_size])
+            if not batch:
+                break
+            free = []
+            covered = holds_covering(batch)
+            for entry in batch:
+                if any(_covers(hold, entry) for hold in covered):
+                    skipped.add(entry.seq)
+                else:
+                    free.append(entry)
+            if free:
+                basis = f"{rule.basis} ({rule.keep_days} days)"
+                dispose(entries=free, actor=None, basis=basis, now=now)
+                disposed += len(free)
+                tombstones += 1
+        held += len(skipped)
+    return RetentionOutcome(disposed=disposed, held=held, tombstones=tombstones)
+
+
+def _covers(hold: Hold, entry: ArchiveEntry) -> bool:
+    if not hold.subject_type:
+        return hold.dialogue_id is not None and hold.dialogue_id == entry.dialogue_id
+    return (hold.subject_type, hold.subject_id) == (entry.subject_type, entry.subject_id)

@@ -31,6 +31,17 @@ class EntryKind(models.TextChoices):
     FEEDBACK_PUBLISHED = "feedback.published", _("Feedback report published")
     EXPORT = "archive.export", _("Archive export")
     DISPOSAL = "archive.disposal", _("Disposal under the retention rules")
+    HOLD_PLACED = "archive.hold_placed", _("Hold placed")
+    HOLD_RELEASED = "archive.hold_released", _("Hold released")
+    REQUEST_REGISTERED = "records.request_registered", _("Request for public records registered")
+    REQUEST_RELEASED = "records.released", _("Records released on request")
+    SUBJECT_ACCESS = "records.subject_access", _("Data-subject access export")
+    REVIEW_REQUESTED = "moderation.review_requested", _("Review requested by the author")
+    REVIEW_DECIDED = "moderation.review_decided", _("Review decided")
+    BLOCK_IMPOSED = "moderation.block_imposed", _("Participant blocked")
+    BLOCK_ENDED = "moderation.block_ended", _("Block ended")
+    THREAT_MARKED = "moderation.threat_marked", _("Marked as a threat")
+    EVIDENCE_EXPORTED = "moderation.evidence_exported", _("Evidence exported for the police")
 
 
 class Channel(models.TextChoices):
@@ -113,3 +124,59 @@ class Disposal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.entry_id} disposed by #{self.disposal_entry_id}"
+
+
+class HoldReason(models.TextChoices):
+    REQUEST = "request", _("Pending request for public records")
+    REVIEW = "review", _("Pending request for review")
+    POLICE = "police", _("Police report")
+
+
+class Hold(models.Model):
+    """Material that must not be disposed of while a request, a review or a police report is
+    pending. A hold covers one item (subject) or, without a subject, a whole dialogue."""
+
+    reason = models.CharField(_("reason"), max_length=16, choices=HoldReason.choices)
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, null=True, related_name="+")
+    subject_type = models.CharField(max_length=32, blank=True)
+    subject_id = models.BigIntegerField(null=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    placed_at = models.DateTimeField()
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("hold")
+        verbose_name_plural = _("holds")
+        indexes = [models.Index(fields=["subject_type", "subject_id", "released_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.subject_type}:{self.subject_id}"
+
+
+class RetentionRule(models.Model):
+    """How long the content of one kind of entry is kept before disposal, and on what basis
+    (the authority's retention plan: DK bevarings- og kassationsbestemmelser, SE
+    gallringsbeslut). Kinds without a rule are kept."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="retention_rules"
+    )
+    kind = models.CharField(_("kind of entry"), max_length=40, choices=EntryKind.choices)
+    keep_days = models.PositiveIntegerField(_("keep for (days)"))
+    basis = models.CharField(_("basis in the retention plan"), max_length=300)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "kind"], name="retention_rule_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.keep_days} days"

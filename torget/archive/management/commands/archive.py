@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from torget.accounts.models import Organisation
-from torget.archive.actions import append_now
+from torget.archive.actions import DisposalRefused, append_now, apply_retention, dispose
 from torget.archive.chain import verify_chain
 from torget.archive.export import ExportError, write_bag
 from torget.archive.models import ArchiveEntry, Channel, EntryKind
@@ -34,12 +34,47 @@ class Command(BaseCommand):
             action="store_true",
             help="mask national ID numbers, e-mail addresses and phone numbers",
         )
+        commands.add_parser(
+            "retention",
+            help="dispose of content whose retention period has ended (held material is kept)",
+        )
+        dispose = commands.add_parser(
+            "dispose", help="dispose of the content of chosen entries (refused when held)"
+        )
+        dispose.add_argument("--entry", type=int, action="append", required=True, metavar="SEQ")
+        dispose.add_argument("--basis", required=True, help="the retention decision applied")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "verify":
+        action = options["action"]
+        if action == "verify":
             self.verify()
-        else:
+        elif action == "export":
             self.export(options)
+        elif action == "retention":
+            outcome = apply_retention()
+            self.stdout.write(
+                f"disposed of the content of {outcome.disposed:,} entries "
+                f"({outcome.tombstones:,} disposal records); {outcome.held:,} kept under a hold"
+            )
+        else:
+            self.dispose(options)
+
+    def dispose(self, options: dict[str, Any]) -> None:
+        wanted = sorted(set(options["entry"]))
+        entries = list(ArchiveEntry.objects.filter(seq__in=wanted))
+        unknown = sorted(set(wanted) - {entry.seq for entry in entries})
+        if unknown:
+            raise CommandError(f"no archive entry #{unknown[0]}")
+        try:
+            tombstone = dispose(entries=entries, actor=None, basis=options["basis"])
+        except DisposalRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
+        if tombstone is None:
+            self.stdout.write(
+                "nothing to dispose of: the content is already gone or was never kept"
+            )
+        else:
+            self.stdout.write(f"disposed; the disposal is recorded as entry #{tombstone.seq}")
 
     def _progress_line(self, text: str) -> None:
         # Progress goes to stderr and rewrites one line, so the result on stdout stays clean.
