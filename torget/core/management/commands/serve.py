@@ -8,6 +8,10 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+# Live responses never end by themselves: on shutdown they get this long, then they are cut
+# and the browsers reconnect (with Last-Event-ID) to whichever server answers next.
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
 
 class Command(BaseCommand):
     help = "Serve Torget over ASGI (uvicorn). Host and port default to 127.0.0.1 and $PORT."
@@ -19,6 +23,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, workers: int, **options: Any) -> None:
         base = f"http://{host}:{port}"
+        if workers > 1 and settings.REALTIME_BROKER == "inprocess":
+            self.stderr.write(
+                f"Warning: with --workers {workers} and REALTIME_BROKER=inprocess, a live event "
+                "reaches only the viewers of the worker that published it. Set "
+                "REALTIME_BROKER=postgres (or redis) for several workers."
+            )
         self.stdout.write(f"Torget is serving on {base}/")
         self.stdout.write(f"  public pages: {base}/   staff sign-in: {base}/staff/account/sign-in/")
         self.stdout.write("  stop with Ctrl+C")
@@ -27,7 +37,9 @@ class Command(BaseCommand):
             host=host,
             port=port,
             workers=workers,
+            # No lifespan: each worker's live-update hub starts with its first viewer.
             lifespan="off",
             log_level="info" if settings.DEBUG else "warning",
             proxy_headers=True,
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
         )

@@ -1,0 +1,297 @@
+"""One hub per worker process: it hears every announcement from the broker, encodes each
+event once, and puts the same bytes into the queue of every viewer of that stream.
+
+Per stream the hub keeps the number of the last event it delivered and a ring of the most
+recent frames, so a reconnecting viewer is usually answered from memory. Announcements may
+arrive late, twice or out of order (two threads committing one after the other may announce
+in the opposite order; Redis forgets while we reconnect): the hub delivers strictly in number
+order, ignores what it already has, and reads any missing numbers from the database. So every
+viewer queue receives N, N+1, N+2, … with nothing skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import itertools
+import logging
+from collections import deque
+from dataclasses import dataclass
+from typing import Final
+
+from django.conf import settings
+
+from torget.realtime import queries
+from torget.realtime.broker import Broker, get_broker
+from torget.realtime.wire import Announcement, Event, Frame, encode
+
+logger = logging.getLogger(__name__)
+
+# Frames kept per stream for catching up without the database.
+RING_SIZE = 256
+# How long a new viewer waits for the broker's first subscription before being told to retry.
+BROKER_READY_SECONDS = 10.0
+
+
+class BrokerUnavailable(Exception):
+    """The broker could not be reached in time; live updates cannot start."""
+
+
+class _Resync:
+    """Inbox marker: the broker reconnected, so re-read every stream from the database."""
+
+
+_RESYNC: Final = _Resync()
+
+
+class Viewer:
+    """One open live response. The queue ends with ``None`` when the hub drops the viewer."""
+
+    __slots__ = ("queue", "stream")
+
+    def __init__(self, stream: str, backlog_limit: int) -> None:
+        self.stream = stream
+        self.queue: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=backlog_limit)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    viewer: Viewer
+    # The viewer has every event up to this number: live frames at or below it are repeats.
+    after: int
+    # What it missed, in order, before the frames that will arrive in its queue.
+    backlog: list[Frame]
+
+
+class _Channel:
+    """The hub's state for one stream. ``ring`` holds consecutive frames ending at ``last``."""
+
+    __slots__ = ("last", "lock", "name", "ring", "viewers")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.last: int | None = None
+        self.viewers: set[Viewer] = set()
+        self.ring: deque[Frame] = deque(maxlen=RING_SIZE)
+        # Held while the channel is loaded or advanced, so a viewer joins between two
+        # deliveries and never in the middle of one.
+        self.lock = asyncio.Lock()
+
+    def frames_after(self, after: int) -> list[Frame] | None:
+        """The frames numbered after ``after`` from memory, or ``None`` if memory does not
+        reach back that far."""
+        assert self.last is not None
+        if after >= self.last:
+            return []
+        if not self.ring or self.ring[0].seq > after + 1:
+            return None
+        return list(itertools.islice(self.ring, after + 1 - self.ring[0].seq, None))
+
+
+class Hub:
+    def __init__(self, broker: Broker) -> None:
+        self.broker = broker
+        self.loop = asyncio.get_running_loop()
+        self.backlog_limit: int = settings.REALTIME_VIEWER_BACKLOG
+        self._channels: dict[str, _Channel] = {}
+        self._inbox: asyncio.Queue[Announcement | _Resync] = asyncio.Queue()
+        self._ready = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    # Viewers -----------------------------------------------------------------------------
+
+    def known_head(self, stream: str) -> int | None:
+        """The last number this hub delivered on ``stream``, if it follows the stream."""
+        channel = self._channels.get(stream)
+        return None if channel is None else channel.last
+
+    def viewer_count(self, stream: str) -> int:
+        channel = self._channels.get(stream)
+        return 0 if channel is None else len(channel.viewers)
+
+    async def start(self) -> None:
+        """Start listening (on the first viewer: ``torget serve`` runs without a lifespan
+        hook) and wait until the broker's subscription is in place, so that nothing
+        committed after a viewer's catch-up read can pass unheard."""
+        if not self._tasks:
+            # The hub outlives the request that woke it: give its tasks a context of their
+            # own rather than a copy of that request's.
+            context = contextvars.Context()
+            self._tasks = [
+                self.loop.create_task(self._pump(), context=context),
+                self.loop.create_task(
+                    self.broker.listen(
+                        on_announcement=self._inbox.put_nowait, on_connected=self._connected
+                    ),
+                    context=context,
+                ),
+            ]
+            for task in self._tasks:
+                task.add_done_callback(self._stopped)
+        if not self._ready.is_set():
+            try:
+                async with asyncio.timeout(BROKER_READY_SECONDS):
+                    await self._ready.wait()
+            except TimeoutError:
+                raise BrokerUnavailable from None
+
+    async def subscribe(self, stream: str, *, after: int | None) -> Subscription:
+        """Register a viewer that has every event up to ``after`` (``None``: start from now).
+
+        The viewer is registered before its backlog is read, under the channel's lock: every
+        event up to the channel's head at that moment is in the backlog, every later one
+        will arrive in its queue.
+        """
+        await self.start()
+        viewer, start, head, backlog = await self._join(stream, after)
+        if backlog is None:
+            try:
+                events = await queries.read(queries.events_between, stream, after=start, upto=head)
+            except BaseException:
+                self.unsubscribe(viewer)
+                raise
+            backlog = [encode(event) for event in events]
+        return Subscription(viewer=viewer, after=start, backlog=backlog)
+
+    async def _join(
+        self, stream: str, after: int | None
+    ) -> tuple[Viewer, int, int, list[Frame] | None]:
+        """Register a viewer under the channel's lock: (viewer, its start, the channel's
+        head, its backlog from memory or ``None`` when the database must supply it)."""
+        while True:
+            channel = self._channels.get(stream)
+            if channel is None:
+                channel = self._channels[stream] = _Channel(stream)
+            async with channel.lock:
+                if self._channels.get(stream) is not channel:
+                    continue  # emptied and forgotten while we waited for the lock
+                if channel.last is None:
+                    try:
+                        await self._load(channel)
+                    except BaseException:
+                        self._forget_if_unwatched(channel)
+                        raise
+                assert channel.last is not None
+                head = channel.last
+                start = head if after is None else after
+                viewer = Viewer(stream, self.backlog_limit)
+                channel.viewers.add(viewer)
+                return viewer, start, head, channel.frames_after(start)
+
+    def unsubscribe(self, viewer: Viewer) -> None:
+        channel = self._channels.get(viewer.stream)
+        if channel is None:
+            return
+        channel.viewers.discard(viewer)
+        if not channel.lock.locked():
+            self._forget_if_unwatched(channel)
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        self._ready.clear()
+
+    def _stopped(self, task: asyncio.Task[None]) -> None:
+        """Both tasks run until cancelled; one that ends otherwise is a bug. Say so, and let
+        the next viewer start the hub afresh (its first connection re-reads every stream)."""
+        if task.cancelled() or task not in self._tasks:
+            return
+        logger.error("Live updates: the hub stopped", exc_info=task.exception())
+        for other in self._tasks:
+            other.cancel()
+        self._tasks = []
+        self._ready.clear()
+
+    # Delivery ----------------------------------------------------------------------------
+
+    def _connected(self) -> None:
+        # Whatever was announced while the broker was away is read back from the database.
+        self._inbox.put_nowait(_RESYNC)
+        self._ready.set()
+
+    async def _pump(self) -> None:
+        while True:
+            item = await self._inbox.get()
+            try:
+                if isinstance(item, _Resync):
+                    for followed in list(self._channels.values()):
+                        await self._advance(followed, upto=None)
+                else:
+                    target = self._channels.get(item.stream)
+                    if target is not None:
+                        await self._advance(target, upto=item.seq, event=item.event)
+            except Exception:
+                # The next announcement for the stream retries the read that failed here.
+                logger.exception("Live updates: could not deliver %r", item)
+
+    async def _load(self, channel: _Channel) -> None:
+        head, events = await queries.read(queries.tail, channel.name, limit=RING_SIZE)
+        channel.ring.extend(encode(event) for event in events)
+        channel.last = head
+
+    async def _advance(
+        self, channel: _Channel, *, upto: int | None, event: Event | None = None
+    ) -> None:
+        """Deliver every event after the channel's head up to ``upto`` (``None``: all)."""
+        async with channel.lock:
+            try:
+                last = channel.last
+                if last is None or self._channels.get(channel.name) is not channel:
+                    return  # a viewer's load of it failed, or it was forgotten
+                if upto is not None and upto <= last:
+                    return  # already delivered
+                if event is not None and event.seq == last + 1:
+                    events = [event]
+                else:
+                    events = await queries.read(
+                        queries.events_between, channel.name, after=last, upto=upto
+                    )
+                self._fan_out(channel, events)
+            finally:
+                self._forget_if_unwatched(channel)
+
+    def _fan_out(self, channel: _Channel, events: list[Event]) -> None:
+        for event in events:
+            assert channel.last is not None
+            if event.seq != channel.last + 1:
+                # Rows are never deleted, so this is a bug; stopping keeps viewers gapless.
+                logger.error(
+                    "Live updates: %s jumps from %s to %s", event.stream, channel.last, event.seq
+                )
+                return
+            frame = encode(event)  # once, for every viewer of this process
+            channel.ring.append(frame)
+            channel.last = event.seq
+            for viewer in tuple(channel.viewers):
+                try:
+                    viewer.queue.put_nowait(frame)
+                except asyncio.QueueFull:
+                    self._drop(channel, viewer)
+
+    def _drop(self, channel: _Channel, viewer: Viewer) -> None:
+        """End a viewer that fell ``backlog_limit`` events behind. Its browser reconnects with
+        Last-Event-ID and catches up, instead of holding memory for it here."""
+        channel.viewers.discard(viewer)
+        while not viewer.queue.empty():
+            viewer.queue.get_nowait()
+        viewer.queue.put_nowait(None)
+        logger.info("Live updates: dropped a viewer of %s that fell behind", channel.name)
+
+    def _forget_if_unwatched(self, channel: _Channel) -> None:
+        if not channel.viewers and self._channels.get(channel.name) is channel:
+            del self._channels[channel.name]
+
+
+_hub: Hub | None = None
+
+
+def get_hub() -> Hub:
+    """The hub of the running event loop. uvicorn runs one loop per worker process, so this
+    is one hub per process; a new loop (a restarted test server) gets a new hub."""
+    global _hub
+    loop = asyncio.get_running_loop()
+    if _hub is None or _hub.loop is not loop:
+        _hub = Hub(get_broker())
+    return _hub

@@ -1,0 +1,107 @@
+"""The live response every live page uses: ``return await sse_response(request, stream=...)``.
+
+A viewer says where it is with the ``Last-Event-ID`` header (sent by the browser's
+EventSource when it reconnects) or, on its first connection, with ``?last_event_id=N`` (the
+number the page was rendered at). It then receives exactly the events after that number —
+the missed ones first, from memory or the database, then live ones — with a heartbeat comment
+when the stream is quiet. A viewer dropped for falling behind sees its stream end, and its
+browser reconnects and carries on from the last event it received.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from torget.realtime import queries
+from torget.realtime.hub import BrokerUnavailable, Hub, get_hub
+from torget.realtime.wire import HEARTBEAT, InvalidEventId, parse_event_id, retry_frame
+
+NOT_A_NUMBER = _(
+    "Last-Event-ID must be the number of the last event received, written with the digits 0-9 only."
+)
+FROM_THE_FUTURE = _(
+    "Last-Event-ID %(event_id)s is from the future: the newest event on this stream is "
+    "number %(last_seq)s. Reload the page to start again."
+)
+UNAVAILABLE = _("Live updates are unavailable right now. Reload the page in a moment.")
+UNAVAILABLE_RETRY_AFTER_SECONDS = 10
+
+
+def _refusal(message: str | Promise, *, status: int) -> HttpResponse:
+    return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
+
+
+async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase:
+    """Answer with the live stream ``stream``, or with 400 for a Last-Event-ID that is not a
+    number or is beyond the stream's newest event, or 503 when the broker is unreachable.
+
+    The caller has already checked that the requester may see the stream.
+    """
+    # The header wins: the browser keeps the first URL, query and all, for every reconnect.
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
+    try:
+        after = parse_event_id(raw)
+    except InvalidEventId:
+        return _refusal(NOT_A_NUMBER, status=400)
+    hub = get_hub()
+    known = hub.known_head(stream)
+    if after is not None and (known is None or after > known):
+        last_seq = await queries.read(queries.head, stream)
+        if after > last_seq:
+            return _refusal(FROM_THE_FUTURE % {"event_id": after, "last_seq": last_seq}, status=400)
+    try:
+        await hub.start()
+    except BrokerUnavailable:
+        unavailable = _refusal(UNAVAILABLE, status=503)
+        unavailable["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        return unavailable
+    response = StreamingHttpResponse(
+        _frames(hub, stream=stream, after=after, heartbeat=settings.REALTIME_HEARTBEAT_SECONDS),
+        content_type="text/event-stream",
+    )
+    response["Cache-Control"] = "no-cache"
+    # nginx and similar proxies would otherwise hold the events back in their buffers.
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+async def _frames(
+    hub: Hub, *, stream: str, after: int | None, heartbeat: int
+) -> AsyncIterator[bytes]:
+    # The first bytes go out before any waiting, so the browser sees the stream open at once.
+    yield retry_frame()
+    # Subscribing here rather than in the view means a response that is never sent (the
+    # client left first) never leaves a viewer behind: this generator's end unsubscribes.
+    subscription = await hub.subscribe(stream, after=after)
+    try:
+        await sync_to_async(queries.release_connections)()
+        sent = subscription.after
+        for frame in subscription.backlog:
+            yield frame.data
+            sent = frame.seq
+        queue = subscription.viewer.queue
+        while True:
+            try:
+                async with asyncio.timeout(heartbeat):
+                    frame_or_end = await queue.get()
+            except TimeoutError:
+                yield HEARTBEAT
+                continue
+            if frame_or_end is None:
+                return  # dropped for falling behind: the browser reconnects and catches up
+            if frame_or_end.seq <= sent:
+                continue  # already sent from the backlog
+            if frame_or_end.seq != sent + 1:
+                return  # cannot happen while the hub keeps its order; a reconnect repairs it
+            yield frame_or_end.data
+            sent = frame_or_end.seq
+    finally:
+        hub.unsubscribe(subscription.viewer)
