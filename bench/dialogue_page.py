@@ -36,13 +36,11 @@ import http.client
 import json
 import math
 import os
-import platform
 import re
 import secrets
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -58,6 +56,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from benchkit import latency_summary, machine_facts, machine_load, ms, percentile
 
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "bench-dialog"
@@ -86,28 +86,6 @@ SENTENCES = (
 # Small helpers --------------------------------------------------------------------------
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """Nearest-rank percentile of ``values`` (need not be sorted); None when empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100.0 * len(ordered)))
-    return ordered[min(rank, len(ordered)) - 1]
-
-
-def ms(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds * 1000.0, 2)
-
-
-def latency_summary(latencies: list[float]) -> dict[str, float | None]:
-    return {
-        "p50_ms": ms(percentile(latencies, 50)),
-        "p95_ms": ms(percentile(latencies, 95)),
-        "p99_ms": ms(percentile(latencies, 99)),
-        "max_ms": ms(max(latencies) if latencies else None),
-    }
-
-
 def contribution_text(tag: str, n: int) -> str:
     """Deterministic, realistic-length Danish text (about 150-500 characters)."""
     parts = [SENTENCES[(n + i * 3) % len(SENTENCES)] for i in range(2 + n % 6)]
@@ -121,31 +99,10 @@ def free_port() -> int:
         return port
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def process_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and all its threads, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def machine_load() -> dict[str, Any]:
-    """Load average and CPU pressure: other work on the machine shows up here."""
-    load: dict[str, Any] = {"loadavg": Path("/proc/loadavg").read_text().split()[:3]}
-    try:
-        some = Path("/proc/pressure/cpu").read_text().splitlines()[0].split()
-        load["cpu_pressure_some_avg10"] = float(some[1].split("=")[1])
-    except (OSError, IndexError, ValueError):
-        pass
-    return load
 
 
 def wait_for_quiet(limit_seconds: float, pressure_limit: float = 10.0) -> float:
@@ -799,30 +756,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="run the server with DEBUG=false (production settings) instead of DEBUG=true",
     )
     return parser.parse_args(argv)
-
-
-def machine_facts() -> dict[str, Any]:
-    from django import get_version
-    from django.db import connection
-
-    database: dict[str, Any] = {"vendor": connection.vendor}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            row = cursor.fetchone()
-            database["version"] = row[0] if row else "unknown"
-    else:
-        database["version"] = sqlite3.sqlite_version
-    connection.close()
-    return {
-        "cpu": cpu_model(),
-        "cores": os.cpu_count(),
-        "python": platform.python_version(),
-        "django": get_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "database": database,
-        "kernel": platform.release(),
-    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -210,7 +210,12 @@ def contribute() -> Callable[..., Contribution]:
 
 def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
     names = request.fixturenames
-    return "transactional_db" in names or "live_server" in names
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
 
 
 @pytest.fixture(autouse=True)

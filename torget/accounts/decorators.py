@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, cast
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 
 from torget.accounts.http import StaffRequest
@@ -19,13 +19,14 @@ from torget.accounts.permissions import (
 )
 
 P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def staff_required(
-    view: Callable[Concatenate[StaffRequest, P], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    view: Callable[Concatenate[StaffRequest, P], R],
+) -> Callable[Concatenate[HttpRequest, P], R | HttpResponse]:
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> R | HttpResponse:
         user: Any = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -35,4 +36,4 @@ def staff_required(
             raise PermissionDenied
         return view(request, *args, **kwargs)  # type: ignore[arg-type]
 
-    return cast(Callable[Concatenate[HttpRequest, P], HttpResponse], wrapper)
+    return cast(Callable[Concatenate[HttpRequest, P], R | HttpResponse], wrapper)

@@ -58,5 +58,10 @@ def can_moderate(user: AnyUser) -> bool:
     return _holds(user, Role.MODERATOR)
 
 
+def can_handle_records(user: AnyUser) -> bool:
+    """Requests for public records, the archive search, redaction and release."""
+    return _holds(user, Role.RECORDS_OFFICER)
+
+
 def can_see_staff_dashboard(user: AnyUser) -> bool:
     return is_signed_in_staff(user)

@@ -100,20 +100,27 @@ def _released_content(
         value = stored.get(name)
         if not isinstance(value, str) or not value:
             continue
-        spans = list(manual.get((entry.seq, name), ()))
-        if redact_automatic:
-            spans += (
-                [Span(0, len(value), _("e-mail address (personal data)"))]
-                if name == "email"
-                else automatic_spans(value)
-            )
-        if spans:
-            value, applied = redact(value, spans)
-            redactions += [
-                {"field": name, "start": s.start, "end": s.end, "ground": s.ground} for s in applied
-            ]
-        released[name] = value
+        spans = _spans_for(name, value, manual.get((entry.seq, name), ()), redact_automatic)
+        released[name], applied = redact(value, spans)
+        redactions += [
+            {"field": name, "start": s.start, "end": s.end, "ground": s.ground} for s in applied
+        ]
     return "present", released, redactions
+
+
+def _spans_for(name: str, value: str, manual: Sequence[Span], redact_automatic: bool) -> list[Span]:
+    spans = list(manual)
+    if redact_automatic:
+        if name == "email":
+            spans.append(Span(0, len(value), _("e-mail address (personal data)")))
+        else:
+            spans += automatic_spans(value)
+    return spans
+
+
+def released_value(name: str, value: str, manual: Sequence[Span], redact_automatic: bool) -> str:
+    """One field as it would be released: what the records officer previews."""
+    return redact(value, _spans_for(name, value, manual, redact_automatic))[0]
 
 
 def _rows(
@@ -179,8 +186,12 @@ def write_bag(
     identifier: str = "",
     progress: Progress | None = None,
     now: datetime | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
 ) -> ExportResult:
-    """Write the entries as a BagIt bag at ``out`` (which must not exist yet)."""
+    """Write the entries as a BagIt bag at ``out`` (which must not exist yet).
+
+    ``extra_files`` are further payload files (plain names, written into ``data/``), covered
+    by the manifest and the Payload-Oxum like the rest."""
     now = now or timezone.now()
     out = out.resolve()
     if out.exists():
@@ -206,6 +217,7 @@ def write_bag(
                 identifier=identifier,
                 progress=progress,
                 now=now,
+                extra_files=extra_files or {},
             )
         os.replace(staging, out)
     except OSError as error:
@@ -232,6 +244,7 @@ def _write_into(
     identifier: str,
     progress: Progress | None,
     now: datetime,
+    extra_files: Mapping[str, bytes],
 ) -> ExportResult:
     data = bag / "data"
     data.mkdir()
@@ -284,6 +297,13 @@ def _write_into(
         "data/index.html": as_html.digest.hexdigest(),
     }
     payload_bytes = as_json.size + as_csv.size + as_html.size
+    for name, content in extra_files.items():
+        target = data / name
+        if Path(name).name != name or name in {".", ".."} or f"data/{name}" in files:
+            raise ValueError(f"not a new plain file name: {name!r}")
+        target.write_bytes(content)
+        files[f"data/{name}"] = hashlib.sha256(content).hexdigest()
+        payload_bytes += len(content)
     _write_tag_files(
         bag,
         files=files,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation
@@ -91,6 +92,8 @@ class ArchiveEntry(models.Model):
             models.Index(fields=["dialogue", "at"]),
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["kind", "at"]),
+            models.Index(fields=["subject_ref"]),
+            models.Index(fields=["case_number"]),
         ]
 
     def __str__(self) -> str:
@@ -180,3 +183,103 @@ class RetentionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.keep_days} days"
+
+
+class RecordsRequest(models.Model):
+    """A request for public records (DK aktindsigt, SE begäran om allmän handling) and the
+    records officer's work on it: selected entries, redactions, releases."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="records_requests"
+    )
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    requester = models.CharField(_("requester"), max_length=200)
+    requester_contact = models.CharField(_("requester's address or e-mail"), max_length=300)
+    received_on = models.DateField(_("received"))
+    scope = models.TextField(_("what is asked for"))
+    deadline = models.DateField(_("answer by"))
+    dialogue = models.ForeignKey(
+        Dialogue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dialogue concerned"),
+    )
+    registered_at = models.DateTimeField()
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, null=True, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request for public records")
+        verbose_name_plural = _("requests for public records")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("records:detail", args=[self.pk])
+
+
+class RequestItem(models.Model):
+    """An archive entry the records officer selected for release."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.CASCADE, related_name="items")
+    entry = models.ForeignKey(ArchiveEntry, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["entry_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "entry"], name="request_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} #{self.entry_id}"
+
+
+class ManualRedaction(models.Model):
+    """A passage the records officer withholds from one field of one selected entry."""
+
+    item = models.ForeignKey(RequestItem, on_delete=models.CASCADE, related_name="redactions")
+    field = models.CharField(max_length=16)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    ground = models.CharField(_("legal ground"), max_length=200)
+
+    class Meta:
+        ordering = ["item", "field", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="redaction_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}[{self.start}:{self.end}]"
+
+
+class Release(models.Model):
+    """One export made for a request: what went out, when, by whom (also in the archive)."""
+
+    request = models.ForeignKey(RecordsRequest, on_delete=models.PROTECT, related_name="releases")
+    released_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entries = models.PositiveIntegerField()
+    redacted_automatically = models.BooleanField()
+    folder = models.CharField(max_length=500)
+    archive_entry = models.OneToOneField(
+        ArchiveEntry, on_delete=models.PROTECT, related_name="release"
+    )
+
+    class Meta:
+        ordering = ["-released_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request} {self.released_at:%Y-%m-%d}"

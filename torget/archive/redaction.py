@@ -78,7 +78,7 @@ def redact(text: str, spans: Sequence[Span]) -> tuple[str, list[Span]]:
     position = 0
     for span in applied:
         pieces.append(text[position : span.start])
-        pieces.append(f"[{_('redacted')}: {span.ground}]")
+        pieces.append(_("[redacted: %(ground)s]") % {"ground": span.ground})
         position = span.end
     pieces.append(text[position:])
     return "".join(pieces), applied

@@ -111,3 +111,47 @@ def test_a_refused_contribution_leaves_no_entry_and_no_gap(
         head_before.last_hash,
     )
     assert not ArchiveEntry.objects.filter(kind=EntryKind.CONTRIBUTION_RECEIVED).exists()
+
+
+def test_many_entries_appended_at_once_chain_like_single_ones(
+    open_dialogue: Dialogue,
+) -> None:
+    from django.db import transaction
+
+    from torget.archive.actions import NewEntry, append_many
+    from torget.archive.chain import verify_chain
+
+    at = timezone.now()
+    with transaction.atomic():
+        made = append_many(
+            [
+                NewEntry(
+                    kind=EntryKind.CONTRIBUTION_RECEIVED,
+                    at=at,
+                    dialogue=open_dialogue,
+                    subject_type="contribution",
+                    subject_id=n,
+                    content={"text": f"Importeret kommentar {n}"},
+                    search_text=f"Importeret kommentar {n}",
+                )
+                for n in range(5)
+            ]
+        )
+    assert [entry.seq for entry in made] == list(range(made[0].seq, made[0].seq + 5))
+    assert all(b.prev_hash == a.entry_hash for a, b in pairwise(made))
+    assert ChainHead.objects.get().last_hash == made[-1].entry_hash
+    assert (
+        ArchiveEntry.objects.filter(content__isnull=False, seq__in=[e.seq for e in made]).count()
+        == 5
+    )
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appending_outside_a_transaction_is_a_bug_that_is_refused(
+    open_dialogue: Dialogue,
+) -> None:
+    from torget.archive.actions import NotInTransaction, append_entry
+
+    with pytest.raises(NotInTransaction):
+        append_entry(kind=EntryKind.EXPORT, at=timezone.now(), dialogue=open_dialogue)

@@ -209,3 +209,38 @@ def test_a_manual_span_names_its_ground(tmp_path: Path, contributions: list[Cont
     assert released["redactions"] == [
         {"field": "text", "start": 0, "end": 11, "ground": "offentlighedsloven § 30, nr. 1"}
     ]
+
+
+def test_a_subject_access_export_holds_everything_about_one_person(
+    tmp_path: Path,
+    open_dialogue: Dialogue,
+    contribute: Callable[..., Contribution],
+    alice: object,
+) -> None:
+    from torget.moderation.actions import reject_contribution
+
+    theirs = contribute(open_dialogue, "Linjeføring A", email="Carla@Example.org")
+    contribute(open_dialogue, "Linjeføring B", email="dennis@example.org")
+    reject_contribution(contribution=theirs, moderator=alice, rule_codes=["RESPECT"])  # type: ignore[arg-type]
+
+    stdout = StringIO()
+    call_command(
+        "archive",
+        "subject-access",
+        "--email",
+        "carla@example.org",
+        "--out",
+        str(tmp_path / "carla"),
+        stdout=stdout,
+        stderr=StringIO(),
+    )
+
+    bagit.Bag(str(tmp_path / "carla")).validate()
+    entries = _json_entries(tmp_path / "carla")
+    assert [(e["kind"], e["reference"]) for e in entries] == [
+        (EntryKind.CONTRIBUTION_RECEIVED, theirs.reference),
+        (EntryKind.DECISION, theirs.reference),
+    ]
+    assert "dennis@example.org" not in (tmp_path / "carla" / "data" / "entries.json").read_text()
+    last = ArchiveEntry.objects.order_by("seq").last()
+    assert last is not None and last.kind == EntryKind.SUBJECT_ACCESS

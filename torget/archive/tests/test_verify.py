@@ -9,6 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.archive.tests.helpers import tamper
@@ -95,3 +96,42 @@ def test_content_removed_without_a_disposal_is_caught(chain: list[ArchiveEntry])
     target = next(e for e in chain if e.kind == EntryKind.CONTRIBUTION_RECEIVED)
     tamper("DELETE FROM archive_archivecontent WHERE entry_id = %s", [target.seq])
     assert f"#{target.seq}: its content is gone without a recorded disposal" in str(_broken())
+
+
+def test_checking_in_parts_reports_the_same(chain: list[ArchiveEntry]) -> None:
+    from torget.archive.chain import verify_chain
+
+    whole = verify_chain()
+    in_parts = verify_chain(part_size=2)
+    assert in_parts == whole
+    assert whole.ok and whole.checked == len(chain)
+
+
+@pytest.mark.parametrize("position", [1, 2, 3])  # just before, at, and just after a part's start
+def test_a_break_at_a_part_boundary_is_caught(chain: list[ArchiveEntry], position: int) -> None:
+    from torget.archive.chain import verify_chain
+
+    target = chain[position]
+    tamper("UPDATE archive_archiveentry SET status = 'approved' WHERE seq = %s", [target.seq])
+    report = verify_chain(part_size=2)
+    assert report.problem is not None
+    assert report.problem.seq == target.seq
+    assert report.checked == target.seq - 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="worker processes need a database they can reach; the SQLite test database "
+    "lives in this process's memory",
+)
+def test_several_processes_check_the_chain_and_catch_a_break(
+    chain: list[ArchiveEntry],
+) -> None:
+    from torget.archive.chain import verify_chain
+
+    assert verify_chain(part_size=2, workers=2) == verify_chain()
+    target = chain[5]
+    tamper("UPDATE archive_archiveentry SET kind = 'x' WHERE seq = %s", [target.seq])
+    report = verify_chain(part_size=2, workers=2)
+    assert report.problem is not None and report.problem.seq == target.seq

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from torget.accounts.models import Organisation
-from torget.archive.actions import DisposalRefused, append_now, apply_retention, dispose
+from torget.archive.actions import DisposalRefused, append_entry, apply_retention, dispose
 from torget.archive.chain import verify_chain
 from torget.archive.export import ExportError, write_bag
 from torget.archive.models import ArchiveEntry, Channel, EntryKind
+from torget.archive.records import export_subject_access
 from torget.dialogues.models import Dialogue
 
 
@@ -23,8 +26,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        commands.add_parser(
+        verify = commands.add_parser(
             "verify", help="walk the whole chain; exit 1 and name the first broken entry"
+        )
+        verify.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="processes checking parts of the chain at once (default: one per core)",
         )
         export = commands.add_parser("export", help="write entries as a BagIt bag (RFC 8493)")
         export.add_argument("--out", type=Path, required=True, help="new folder for the bag")
@@ -34,6 +43,12 @@ class Command(BaseCommand):
             action="store_true",
             help="mask national ID numbers, e-mail addresses and phone numbers",
         )
+        access = commands.add_parser(
+            "subject-access",
+            help="export everything kept about one person (by e-mail) as a BagIt bag",
+        )
+        access.add_argument("--email", required=True)
+        access.add_argument("--out", type=Path, required=True, help="new folder for the bag")
         commands.add_parser(
             "retention",
             help="dispose of content whose retention period has ended (held material is kept)",
@@ -47,9 +62,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "verify":
-            self.verify()
+            self.verify(options)
         elif action == "export":
             self.export(options)
+        elif action == "subject-access":
+            self.subject_access(options)
         elif action == "retention":
             outcome = apply_retention()
             self.stdout.write(
@@ -58,6 +75,23 @@ class Command(BaseCommand):
             )
         else:
             self.dispose(options)
+
+    def subject_access(self, options: dict[str, Any]) -> None:
+        organisation = Organisation.objects.first()
+        if organisation is None:
+            raise CommandError("there is no organisation in this database")
+        try:
+            result = export_subject_access(
+                organisation=organisation,
+                email=options["email"],
+                out=options["out"],
+                actor=None,
+                progress=lambda done, total: self._progress_line(f"{done:,}/{total:,} entries"),
+            )
+        except ExportError as error:
+            raise CommandError(str(error)) from error
+        sys.stderr.write("\n")
+        self.stdout.write(f"exported {result.entries:,} entries about the person to {result.path}")
 
     def dispose(self, options: dict[str, Any]) -> None:
         wanted = sorted(set(options["entry"]))
@@ -82,9 +116,12 @@ class Command(BaseCommand):
         stream.write(f"\r{text}")
         stream.flush()
 
-    def verify(self) -> None:
+    def verify(self, options: dict[str, Any]) -> None:
         total = ArchiveEntry.objects.count()
-        report = verify_chain(progress=lambda done: self._progress_line(f"{done:,}/{total:,}"))
+        report = verify_chain(
+            workers=options["workers"],
+            progress=lambda done, last: self._progress_line(f"{done:,}/{last:,} entries"),
+        )
         if total:
             sys.stderr.write("\n")
         if report.problem is not None:
@@ -130,19 +167,20 @@ class Command(BaseCommand):
         except ExportError as error:
             raise CommandError(str(error)) from error
         sys.stderr.write("\n")
-        append_now(
-            kind=EntryKind.EXPORT,
-            at=timezone.now(),
-            dialogue=dialogue,
-            organisation=organisation,
-            channel=Channel.STAFF,
-            data={
-                "entries": result.entries,
-                "redacted_automatically": options["redact"],
-                "manifest": result.files,
-                "via": "command line",
-            },
-        )
+        with transaction.atomic():
+            append_entry(
+                kind=EntryKind.EXPORT,
+                at=timezone.now(),
+                dialogue=dialogue,
+                organisation=organisation,
+                channel=Channel.STAFF,
+                data={
+                    "entries": result.entries,
+                    "redacted_automatically": options["redact"],
+                    "manifest": result.files,
+                    "via": "command line",
+                },
+            )
         self.stdout.write(
             f"exported {result.entries:,} entries to {result.path} "
             f"({result.payload_bytes:,} bytes of payload)"
