@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -28,6 +28,7 @@ from torget.browser.conftest import (
     submit,
 )
 from torget.conftest import PASSWORD, make_person
+from torget.core.models import AccessibilityStatement
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Contribution, Dialogue
 from torget.moderation.actions import approve_contribution, reject_contribution
@@ -184,6 +185,50 @@ def test_the_main_public_pages_pass_axe_in_each_language(
     page.goto("/rules/")
     expect(page.locator("#rule-ON_TOPIC")).to_be_visible()
     audit.check("comment rules")
+
+    page.goto("/transparency/")
+    expect(page.locator("table.counts caption").first).to_be_visible()
+    audit.check("transparency: who runs it and decisions by month")
+
+    page.goto("/accessibility/")
+    expect(page.locator("#feedback-email")).to_be_visible()
+    audit.check("accessibility statement, not filled in yet")
+    _fill_in_accessibility_statement(showcase.open.organisation)
+    page.reload()
+    expect(page.locator("#was-link")).to_be_visible()
+    audit.check("accessibility statement (Denmark)")
+    audit.assert_clean()
+
+
+def _fill_in_accessibility_statement(organisation: Organisation) -> None:
+    AccessibilityStatement.objects.create(
+        organisation=organisation,
+        known_defects="Ældre PDF-filer er ikke tilgængelige.\nKortet mangler en tekst.",
+        disproportionate_burden="Scannede referater fra før 2010.",
+        assessment_method="Selvevaluering med skærmlæser.",
+        was_tool_url="https://www.was.digst.dk/testby-example",
+        feedback_email="tilgaengelighed@testby.example",
+        feedback_phone="70 10 20 30",
+        defect_report_url="https://testby.example/fejl",
+        prepared_on=date(2026, 1, 5),
+        updated_on=date(2026, 6, 1),
+        assessed_on=date(2026, 5, 20),
+    )
+
+
+def test_the_swedish_accessibility_statement_passes_axe(
+    page: Page, organisation: Organisation
+) -> None:
+    organisation.country = "SE"
+    organisation.default_language = "sv"
+    organisation.time_zone = "Europe/Stockholm"
+    organisation.save()
+    _fill_in_accessibility_statement(organisation)
+    audit = AxeAudit(page)
+    page.goto("/accessibility/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("#defect-form")).to_be_visible()
+    audit.check("accessibility statement (Sweden)")
     audit.assert_clean()
 
 
@@ -341,6 +386,8 @@ def test_pages_reflow_at_320_css_pixels_without_sideways_scrolling(
         (f"/d/{showcase.reported.slug}/", "closed dialogue with report"),
         (f"/receipt/{showcase.rejected.reference}/", "receipt"),
         ("/rules/", "rules"),
+        ("/transparency/", "transparency"),
+        ("/accessibility/", "accessibility statement"),
         ("/staff/account/sign-in/", "sign-in"),
     ]:
         page.goto(path)

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from torget.accounts.actions import grant_roles
 from torget.accounts.models import Committee, Organisation, Party, Role, User
+from torget.core.models import AccessibilityStatement, Compliance
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
@@ -152,6 +153,21 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
     )
     moderation_actions.publish_default_rule_set(
         organisation=organisation, now=now - timedelta(days=60)
+    )
+    AccessibilityStatement.objects.create(
+        organisation=organisation,
+        compliance=Compliance.PARTIAL,
+        known_defects="Siderne er indtil videre kun kontrolleret med automatiske test (axe-core). "
+        "Fejl, som automatiske test ikke kan finde, kan derfor forekomme, indtil den manuelle "
+        "gennemgang med skærmlæser er gennemført.",
+        assessment_method="Selvevaluering ud fra Torgets automatiske test. En gennemgang med "
+        "skærmlæser og tastatur er bestilt hos en ekstern konsulent.",
+        was_tool_url="https://www.was.digst.dk/solby-example",
+        feedback_email="tilgaengelighed@solby.example",
+        feedback_phone="99 99 99 99",
+        prepared_on=(now - timedelta(days=60)).date(),
+        updated_on=(now - timedelta(days=10)).date(),
+        assessed_on=(now - timedelta(days=10)).date(),
     )
     parties = {
         abbreviation: Party.objects.create(
