@@ -35,6 +35,8 @@ from torget.dialogues.models import (
     FeedbackReport,
     ModerationMode,
 )
+from torget.moderation.models import Block
+from torget.moderation.queries import block_in_force
 from torget.screening.api import screen
 
 EMAIL_CONFIRMATION_SALT = "torget.contribution-email"
@@ -60,6 +62,14 @@ class MissionCard(TypedDict):
 
 class DialogueNotOpen(Exception):
     """The dialogue was not open at the moment of submission (closed, or not yet open)."""
+
+
+class ParticipantBlocked(Exception):
+    """A block in force covers this dialogue and the e-mail address given."""
+
+    def __init__(self, block: Block) -> None:
+        super().__init__(block.pk)
+        self.block = block
 
 
 _ARCHIVE_KIND = {
@@ -264,6 +274,7 @@ def submit_contribution(
     Every post is screened on arrival: the flags and priority are stored beside it for the
     moderator, and a post with a national ID number is held from public view until a moderator
     decides, even under post-moderation. Screening never rejects anything by itself.
+    An address under a block in force for this dialogue is refused (``ParticipantBlocked``).
     """
     now = now or timezone.now()
     existing = Contribution.objects.filter(submission_token=submission_token).first()
@@ -275,6 +286,15 @@ def submit_contribution(
             locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
             if not accepts_contributions(locked, now):
                 raise DialogueNotOpen(locked.slug)
+            if email:
+                block = block_in_force(
+                    organisation_id=locked.organisation_id,
+                    dialogue_id=locked.pk,
+                    email=email,
+                    now=now,
+                )
+                if block is not None:
+                    raise ParticipantBlocked(block)
             visible_at_once = (
                 locked.moderation_mode == ModerationMode.POST and not result.should_hold
             )

@@ -135,6 +135,9 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
         )
     except actions.DialogueNotOpen:
         return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
+    except actions.ParticipantBlocked as refused:
+        context = {"dialogue": dialogue, "restriction": refused.block}
+        return render(request, "moderation/blocked.html", context, status=403)
     return redirect("dialogues:receipt", reference=contribution.reference)
 
 

@@ -1,6 +1,9 @@
-"""Published, versioned comment rules and the moderators' decisions that cite them."""
+"""Published, versioned comment rules, the moderators' decisions that cite them, and what
+follows a decision: reviews, blocks and threats against politicians."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation
-from torget.dialogues.models import Contribution
+from torget.archive.models import Hold
+from torget.dialogues.models import Contribution, Dialogue
 
 DEFAULT_MAX_LENGTH_FALLBACK = 2000
 
@@ -105,3 +109,169 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contribution} {self.kind}"
+
+
+class ReviewOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Upheld")
+    OVERTURNED = "overturned", _("Overturned")
+
+
+class ReviewRequest(models.Model):
+    """The author asks that another moderator look at a decision again (DK genoptagelse,
+    SE omprövning). One per decision. The outcome is added once; an overturn is a new
+    ``Decision``, so the decision under review stays exactly as it was made."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="review")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.PROTECT, related_name="review_requests"
+    )
+    reason = models.TextField(_("why the author asks for a review"))
+    requested_at = models.DateTimeField()
+    # Keeps the contribution and its history from disposal until the review is decided.
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=12, choices=ReviewOutcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    new_decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, related_name="overturning_review"
+    )
+
+    class Meta:
+        verbose_name = _("request for review")
+        verbose_name_plural = _("requests for review")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(outcome="", decided_at__isnull=True)
+                    | (~models.Q(outcome="") & models.Q(decided_at__isnull=False))
+                ),
+                name="review_outcome_with_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contribution} review"
+
+    @property
+    def is_pending(self) -> bool:
+        return not self.outcome
+
+
+# Restricting contact must be proportionate and time-limited; a longer restriction is a new
+# decision with fresh reasons when this one runs out (Ombudsman, FOB 2014-5).
+MAX_BLOCK_DAYS = 90
+
+
+class BlockScope(models.TextChoices):
+    DIALOGUE = "dialogue", _("This dialogue only")
+    ORGANISATION = "organisation", _("All of the authority's dialogues")
+
+
+class Block(models.Model):
+    """A decision restricting one participant's contact with the authority through Torget.
+
+    Treated as an afgørelse-like decision (Ombudsman, Myndighedsguiden #18): reasons citing
+    published rules, a scope, an end, how contact is restored and where to complain, all told
+    to the person in writing. The participant is the holder of a confirmed e-mail address
+    (see docs/user-guide.md for why not the connection). A block is in force only while
+    ``now < ends_at`` and it has not been lifted, so it ends by itself without any job.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("scope"), max_length=16, choices=BlockScope.choices)
+    # Set only for a block limited to one dialogue.
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, null=True, related_name="+")
+    contribution = models.ForeignKey(Contribution, on_delete=models.PROTECT, related_name="blocks")
+    # Lower-cased, so that the same address in other capitals is the same person.
+    email = models.EmailField()
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
+    rules = models.ManyToManyField(Rule, related_name="+")
+    reasons = models.TextField(_("reasons"))
+    ends_at = models.DateTimeField(_("ends"))
+    restoration = models.TextField(_("how contact is restored"))
+    complaint = models.TextField(_("where to complain"))
+    imposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imposed_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True)
+    # When the end (lifted or run out) was written to the archive; keeps `tick` idempotent.
+    end_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
+        ordering = ["-imposed_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "email", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("imposed_at")),
+                name="block_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="dialogue", dialogue__isnull=False)
+                    | models.Q(scope="organisation", dialogue__isnull=True)
+                ),
+                name="block_scope_names_its_dialogue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"block {self.pk} until {self.ends_at:%Y-%m-%d}"
+
+    def in_force(self, now: datetime) -> bool:
+        return self.lifted_at is None and self.imposed_at <= now < self.ends_at
+
+
+class ThreatMark(models.Model):
+    """A moderator's finding that a post threatens a named politician. The post jumps the
+    queue, a police hold keeps it, and the politician sees its text only by choosing to."""
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.PROTECT, related_name="threat_marks"
+    )
+    politician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threats_against"
+    )
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+    note = models.TextField(_("note"), blank=True)
+    hold = models.ForeignKey(Hold, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("threat")
+        verbose_name_plural = _("threats")
+        ordering = ["-marked_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "politician"], name="threat_once_per_politician"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contribution} → {self.politician_id}"
+
+
+class ThreatDisclosure(models.Model):
+    """Each time the threatened politician chose to see the text."""
+
+    threat = models.ForeignKey(ThreatMark, on_delete=models.PROTECT, related_name="disclosures")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.threat_id} seen {self.at:%Y-%m-%d %H:%M}"

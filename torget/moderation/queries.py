@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from torget.accounts.models import Organisation
-from torget.dialogues.models import AWAITING_STATUSES, Contribution
-from torget.moderation.models import DEFAULT_MAX_LENGTH_FALLBACK, RuleSet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from torget.accounts.models import Organisation, Role, User
+from torget.accounts.permissions import AnyUser
+from torget.dialogues.models import AWAITING_STATUSES, Contribution, Dialogue, DialogueState
+from torget.moderation.models import (
+    DEFAULT_MAX_LENGTH_FALLBACK,
+    Block,
+    BlockScope,
+    Decision,
+    ReviewRequest,
+    RuleSet,
+    ThreatMark,
+)
+from torget.moderation.permissions import (
+    can_block,
+    can_review,
+    can_view_queue,
+    can_view_threat,
+    can_view_threats,
+)
 
 
 def rule_set_in_force(organisation: Organisation) -> RuleSet | None:
@@ -34,3 +58,181 @@ def moderation_queue(organisation: Organisation) -> QuerySet[Contribution]:
         .select_related("dialogue")
         .order_by("-priority", "created_at", "pk")
     )
+
+
+@dataclass
+class MonthOfDecisions:
+    """One calendar month of decisions in the authority's zone, as counts by kind only: no
+    people, no texts, no references. A decision citing several rules counts once under each
+    of them in ``by_rule`` and once in ``total``."""
+
+    month: date
+    by_rule: dict[str, dict[str, int]] = field(default_factory=dict)
+    no_rule: dict[str, int] = field(default_factory=dict)
+    total: dict[str, int] = field(default_factory=dict)
+
+
+def monthly_decision_counts(
+    organisation: Organisation, *, months: int = 12, now: datetime | None = None
+) -> list[MonthOfDecisions]:
+    """The last ``months`` calendar months (this one included) that had decisions, newest
+    first. Two grouped queries, however many decisions there are; the months are cut in the
+    authority's own zone, so a decision at 00:30 on the 1st belongs to the new month."""
+    zone = zoneinfo.ZoneInfo(organisation.time_zone)
+    since = _start_of_month(timezone.localtime(now or timezone.now(), zone), back=months - 1)
+    decisions = (
+        Decision.objects.filter(rule_set__organisation=organisation, decided_at__gte=since)
+        .annotate(month=TruncMonth("decided_at", tzinfo=zone))
+        .order_by()
+    )
+    by_month: dict[date, MonthOfDecisions] = {}
+
+    def month_of(value: datetime) -> MonthOfDecisions:
+        day = value.date()
+        return by_month.setdefault(day, MonthOfDecisions(month=day))
+
+    # The rules join is an outer join: a decision citing no rule comes back with code None.
+    for row in decisions.values("month", "kind", "rules__code").annotate(n=Count("pk")):
+        entry = month_of(row["month"])
+        code: str | None = row["rules__code"]
+        counts = entry.no_rule if code is None else entry.by_rule.setdefault(code, {})
+        counts[row["kind"]] = row["n"]
+    for row in decisions.values("month", "kind").annotate(n=Count("pk")):
+        month_of(row["month"]).total[row["kind"]] = row["n"]
+    return [by_month[day] for day in sorted(by_month, reverse=True)]
+
+
+def _start_of_month(moment: datetime, *, back: int) -> datetime:
+    index = moment.year * 12 + moment.month - 1 - back
+    return moment.replace(
+        year=index // 12, month=index % 12 + 1, day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+
+
+def dialogues_taking_contributions(organisation: Organisation) -> QuerySet[Dialogue]:
+    """Open and announced dialogues with their moderation mode: how a post in each becomes
+    visible, which the Swedish BBS-lagen § 3 requires the service to tell its users."""
+    return (
+        Dialogue.objects.filter(
+            organisation=organisation, state__in=(DialogueState.OPEN, DialogueState.SCHEDULED)
+        )
+        .only("slug", "title", "state", "moderation_mode", "opens_at", "closes_at")
+        .order_by("opens_at", "pk")
+    )
+
+
+# Reviews, blocks and threats ---------------------------------------------------------------
+
+
+def politicians_of(organisation: Organisation) -> QuerySet[User]:
+    """The authority's politicians: the people a threat can be recorded against."""
+    return (
+        User.objects.filter(
+            organisation=organisation, is_active=True, role_grants__role=Role.POLITICIAN
+        )
+        .select_related("party")
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def block_in_force(
+    *, organisation_id: int, dialogue_id: int, email: str, now: datetime
+) -> Block | None:
+    """The block that refuses contributions from ``email`` to this dialogue now, if any."""
+    return (
+        Block.objects.filter(
+            organisation_id=organisation_id,
+            email=email.lower(),
+            lifted_at__isnull=True,
+            imposed_at__lte=now,
+            ends_at__gt=now,
+        )
+        .filter(Q(scope=BlockScope.ORGANISATION) | Q(dialogue_id=dialogue_id))
+        .select_related("dialogue", "organisation")
+        .order_by("-ends_at", "-pk")
+        .first()
+    )
+
+
+def _reviews(organisation: Organisation) -> QuerySet[ReviewRequest]:
+    return ReviewRequest.objects.filter(
+        contribution__dialogue__organisation=organisation
+    ).select_related("contribution__dialogue", "decision__moderator", "decided_by")
+
+
+def pending_reviews(organisation: Organisation) -> QuerySet[ReviewRequest]:
+    """Oldest first: the author has waited longest."""
+    return _reviews(organisation).filter(outcome="").order_by("requested_at", "pk")
+
+
+def decided_reviews(organisation: Organisation) -> QuerySet[ReviewRequest]:
+    return _reviews(organisation).exclude(outcome="").order_by("-decided_at", "-pk")
+
+
+def blocks_of(organisation: Organisation) -> QuerySet[Block]:
+    return (
+        Block.objects.filter(organisation=organisation)
+        .select_related("dialogue", "contribution", "imposed_by", "lifted_by")
+        .prefetch_related("rules")
+        .order_by("-imposed_at", "-pk")
+    )
+
+
+def threats_in(organisation: Organisation) -> QuerySet[ThreatMark]:
+    return (
+        ThreatMark.objects.filter(contribution__dialogue__organisation=organisation)
+        .select_related("contribution__dialogue", "politician__party", "marked_by")
+        .order_by("-marked_at", "-pk")
+    )
+
+
+def threats_against(user: User) -> QuerySet[ThreatMark]:
+    return (
+        ThreatMark.objects.filter(politician=user)
+        .select_related("contribution__dialogue")
+        .order_by("-marked_at", "-pk")
+    )
+
+
+# Permission-checked getters: each returns the row or raises, so no view forgets the check.
+
+
+def get_contribution_for(user: AnyUser, organisation: Organisation, pk: int) -> Contribution:
+    if not can_view_queue(user):
+        raise PermissionDenied
+    try:
+        return Contribution.objects.select_related("dialogue__organisation").get(
+            dialogue__organisation=organisation, pk=pk
+        )
+    except Contribution.DoesNotExist:
+        raise Http404(str(pk)) from None
+
+
+def get_review_for(user: AnyUser, organisation: Organisation, pk: int) -> ReviewRequest:
+    if not can_review(user):
+        raise PermissionDenied
+    try:
+        return _reviews(organisation).select_related("new_decision").get(pk=pk)
+    except ReviewRequest.DoesNotExist:
+        raise Http404(str(pk)) from None
+
+
+def get_block_for(user: AnyUser, organisation: Organisation, pk: int) -> Block:
+    if not can_block(user):
+        raise PermissionDenied
+    try:
+        return blocks_of(organisation).get(pk=pk)
+    except Block.DoesNotExist:
+        raise Http404(str(pk)) from None
+
+
+def get_threat_for(user: AnyUser, organisation: Organisation, pk: int) -> ThreatMark:
+    if not can_view_threats(user):
+        raise PermissionDenied
+    try:
+        threat = threats_in(organisation).get(pk=pk)
+    except ThreatMark.DoesNotExist:
+        raise Http404(str(pk)) from None
+    if not can_view_threat(user, threat):
+        raise PermissionDenied
+    return threat

@@ -6,4 +6,8 @@ from torget.moderation import views
 
 app_name = "rules"
 
-urlpatterns = [path("", views.rules_page, name="page")]
+urlpatterns = [
+    path("", views.rules_page, name="page"),
+    # The author's request for review, from the signed link in a decision notice.
+    path("review/<str:token>/", views.request_review, name="review"),
+]
