@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "torget.dialogues",
     "torget.screening",
     "torget.archive",
+    "torget.realtime",
     "torget.demo",
 ]
 
@@ -170,6 +171,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "torget.accounts.context_processors.authority",
+                "torget.moderation.context_processors.navigation",
             ],
         },
     }
@@ -189,6 +191,24 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live pages (server-sent events). The broker carries each published event to every worker
+# process: "inprocess" reaches only the process that published (one worker, the default),
+# "postgres" uses LISTEN/NOTIFY (several workers or machines), "redis" uses REDIS_URL's pub/sub.
+REALTIME_BROKERS = ("inprocess", "postgres", "redis")
+REALTIME_BROKER = env_str("REALTIME_BROKER", "inprocess").strip().lower()
+if REALTIME_BROKER not in REALTIME_BROKERS:
+    raise ImproperlyConfigured(
+        f"REALTIME_BROKER={REALTIME_BROKER!r}: use one of {', '.join(REALTIME_BROKERS)}"
+    )
+# A comment line this often keeps proxies from closing a quiet stream.
+REALTIME_HEARTBEAT_SECONDS = env_int("REALTIME_HEARTBEAT_SECONDS", 15)
+# Events waiting for one viewer; a viewer further behind is dropped and catches up on reconnect.
+REALTIME_VIEWER_BACKLOG = env_int("REALTIME_VIEWER_BACKLOG", 256)
+if REALTIME_HEARTBEAT_SECONDS < 1 or REALTIME_VIEWER_BACKLOG < 1:
+    raise ImproperlyConfigured(
+        "REALTIME_HEARTBEAT_SECONDS and REALTIME_VIEWER_BACKLOG must be at least 1"
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -235,6 +255,8 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Torget")
 # An authority's own retrained screening models (per language) are looked for here first,
 # then the Danish model shipped in the package.
 SCREENING_MODEL_DIR = Path(env_str("SCREENING_MODEL_DIR", str(DATA_DIR / "screening")))
+# Bags released on requests for public records are written here (and kept, as released).
+ARCHIVE_EXPORT_DIR = Path(env_str("ARCHIVE_EXPORT_DIR", str(DATA_DIR / "exports")))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
