@@ -68,20 +68,21 @@ def search_entries(organisation: Organisation, search: ArchiveSearch) -> QuerySe
     return entries.select_related("content", "dialogue", "actor").order_by("-seq")
 
 
-# One word with a digit and a hyphen or dot is a reference (T-ABCD-EFGH, R-2026-0001) or a
-# case number (24.05.00-P20-3-26): looked up exactly, through their indexes.
-_IDENTIFIER_RE = re.compile(r"^(?=\S*\d)(?=\S*[-.])\S+$")
+# One word joined by hyphens or dots may be a reference (T-ABCD-EFGH, R-2026-0001) or a case
+# number (24.05.00-P20-3-26): those are also looked up exactly, through their indexes.
+_IDENTIFIER_RE = re.compile(r"^\w+(?:[-.]\w+)+$")
 
 
 def _text_matches(text: str) -> Q:
-    if _IDENTIFIER_RE.match(text):
-        return Q(subject_ref=text.upper()) | Q(case_number=text)
     if connection.vendor == "postgresql":
-        return _full_text_matches(text)
-    every_word = Q()
-    for word in text.split():
-        every_word &= Q(content__search_text__icontains=word)
-    return every_word
+        words = _full_text_matches(text)
+    else:
+        words = Q()
+        for word in text.split():
+            words &= Q(content__search_text__icontains=word)
+    if _IDENTIFIER_RE.match(text):
+        return Q(subject_ref=text.upper()) | Q(case_number=text) | words
+    return words
 
 
 # Up to this many matching entries are looked up by the full-text index and then fetched by

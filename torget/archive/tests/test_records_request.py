@@ -237,3 +237,25 @@ def test_a_search_matching_very_many_entries_says_more_than(
     assert "More than 3 entries found; narrow the search to see them all." in page
     page = client.get(f"/staff/records/{request.pk}/", {"q": "nummer 2"}).content.decode()
     assert "1 entry found." in page
+
+
+@pytest.mark.parametrize("reference", ["T-ABCD-EFGH", "T-2345-6789"])
+def test_a_reference_is_found_with_or_without_digits(
+    open_dialogue: Dialogue,
+    contribute: Callable[..., Contribution],
+    reference: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from torget.archive.queries import ArchiveSearch, search_entries
+    from torget.dialogues import actions as dialogue_actions
+
+    contribute(open_dialogue, "Linjeføring A")
+    monkeypatch.setattr(dialogue_actions, "_new_reference", lambda: reference)
+    contribute(open_dialogue, "Linjeføring B")
+
+    found = search_entries(open_dialogue.organisation, ArchiveSearch(text=reference.lower()))
+    assert [entry.subject_ref for entry in found] == [reference]
+    by_case = search_entries(
+        open_dialogue.organisation, ArchiveSearch(text=open_dialogue.case_number)
+    )
+    assert by_case.count() == ArchiveEntry.objects.filter(dialogue=open_dialogue).count()
