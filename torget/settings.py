@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "torget.screening",
     "torget.archive",
     "torget.realtime",
+    "torget.livechat",
     "torget.demo",
 ]
 
@@ -246,6 +247,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "torget@localhost")
 # Citizens: how many contributions one client may send in a window (spam defence).
 CONTRIBUTION_RATE_LIMIT = env_int("CONTRIBUTION_RATE_LIMIT", 5)
 CONTRIBUTION_RATE_WINDOW_SECONDS = env_int("CONTRIBUTION_RATE_WINDOW_SECONDS", 600)
+# Live chats: how many questions one client may ask in a window.
+CHAT_QUESTION_RATE_LIMIT = env_int("CHAT_QUESTION_RATE_LIMIT", 3)
+CHAT_QUESTION_RATE_WINDOW_SECONDS = env_int("CHAT_QUESTION_RATE_WINDOW_SECONDS", 120)
 # Staff sign-in: failures allowed per account and per client before a pause.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900)

@@ -58,6 +58,11 @@ def can_moderate(user: AnyUser) -> bool:
     return _holds(user, Role.MODERATOR)
 
 
+def is_politician(user: AnyUser) -> bool:
+    """Sits on chat panels and answers the questions handed to them."""
+    return _holds(user, Role.POLITICIAN)
+
+
 def can_handle_records(user: AnyUser) -> bool:
     """Requests for public records, the archive search, redaction and release."""
     return _holds(user, Role.RECORDS_OFFICER)

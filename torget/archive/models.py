@@ -43,11 +43,18 @@ class EntryKind(models.TextChoices):
     BLOCK_ENDED = "moderation.block_ended", _("Block ended")
     THREAT_MARKED = "moderation.threat_marked", _("Marked as a threat")
     EVIDENCE_EXPORTED = "moderation.evidence_exported", _("Evidence exported for the police")
+    CHAT_CREATED = "chat.created", _("Live chat created")
+    CHAT_EDITED = "chat.edited", _("Live chat changed")
+    CHAT_CLOSED = "chat.closed", _("Live chat closed")
+    CHAT_QUESTION_RECEIVED = "chat.question_received", _("Chat question received")
+    CHAT_STEP = "chat.step", _("Chat question handled")
+    CHAT_ANSWER = "chat.answer", _("Chat answer written")
 
 
 class Channel(models.TextChoices):
     WEB = "web", _("Torget website")
     STAFF = "staff", _("Staff action")
+    CHAT = "chat", _("Live chat")
 
 
 class ChainHead(models.Model):

@@ -11,10 +11,16 @@ from django.core.cache import cache
 from django.http import HttpRequest
 
 
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """A hash of ``value`` that only this installation can recompute (keyed by SECRET_KEY),
+    different for every ``purpose``."""
+    key = hashlib.sha256(f"{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def client_hash(request: HttpRequest) -> str:
     address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    key = hashlib.sha256(("client-hash:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+    return keyed_hash(address, purpose="client-hash")
 
 
 def hit_rate_limit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:

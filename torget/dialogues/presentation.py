@@ -7,17 +7,23 @@ text) are stored beside the post, so rendering never runs the detectors again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.functional import Promise
 
-from torget.dialogues.models import Contribution
 from torget.screening.flags import FLAG_LABELS, NATIONAL_ID
 
 MASK_CHARACTER = "•"
 
 
-def _spans(contribution: Contribution, *codes: str) -> list[tuple[int, int, str]]:
+class Screened(Protocol):
+    """A citizen's post with its stored screening: a contribution or a chat question."""
+
+    text: str
+    screening: Any
+
+
+def _spans(contribution: Screened, *codes: str) -> list[tuple[int, int, str]]:
     flags: list[dict[str, Any]] = (contribution.screening or {}).get("flags", [])
     length = len(contribution.text)
     spans = []
@@ -31,7 +37,7 @@ def _spans(contribution: Contribution, *codes: str) -> list[tuple[int, int, str]
     return sorted(spans)
 
 
-def public_text(contribution: Contribution) -> str:
+def public_text(contribution: Screened) -> str:
     """The text with every national ID number masked (digits and letters become dots)."""
     text = contribution.text
     spans = _spans(contribution, NATIONAL_ID)
@@ -58,7 +64,7 @@ class ScreeningView:
     offensive: float
 
 
-def screening_view(contribution: Contribution) -> ScreeningView:
+def screening_view(contribution: Screened) -> ScreeningView:
     """Flag labels and the text cut into plain and highlighted evidence segments."""
     spans = _spans(contribution)
     codes: list[str] = []

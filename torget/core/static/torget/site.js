@@ -1,38 +1,41 @@
 // Progressive enhancement only: every page works without this file.
-// Moderation queue: keyboard shortcuts j/k move between items, a approves, r focuses the
-// rules of the current item. Ignored while typing in a field, and -- WCAG 2.1.4, character key
-// shortcuts -- active only while a queue item or something in it has focus, so a stray key
-// press elsewhere on the page (or a word spoken to speech input) never approves anything.
+// Moderation queues (contributions and live-chat questions): keyboard shortcuts j/k move
+// between items, a approves (or publishes), r focuses the rules of the current item, and the
+// digits 1-9 press the item's button with that data-assign-key (hand to politician N).
+// Ignored while typing in a field, and -- WCAG 2.1.4, character key shortcuts -- active only
+// while a queue item or something in it has focus, so a stray key press elsewhere on the
+// page (or a word spoken to speech input) never approves anything. Items are looked up on
+// every key press, because live consoles add and remove them.
 (function () {
   "use strict";
-  var items = Array.prototype.slice.call(document.querySelectorAll("[data-queue-item]"));
-  if (!items.length) { return; }
-  var current = 0;
-  function focusItem(index) {
-    current = Math.max(0, Math.min(items.length - 1, index));
-    items[current].focus();
+  function items() {
+    return Array.prototype.slice.call(document.querySelectorAll("[data-queue-item]"));
   }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.altKey || event.ctrlKey || event.metaKey) { return; }
-    if (target && /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName) && target.type !== "radio") {
-      if (target.tagName !== "BUTTON") { return; }
+    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target.type !== "radio") {
+      return;
     }
     var host = target && target.closest ? target.closest("[data-queue-item]") : null;
     if (!host) { return; }
-    current = items.indexOf(host);
-    var item = items[current];
-    if (event.key === "j") { focusItem(current + 1); event.preventDefault(); }
-    else if (event.key === "k") { focusItem(current - 1); event.preventDefault(); }
-    else if (event.key === "a" && item) {
-      var approve = item.querySelector("[data-approve]");
-      if (approve) { approve.click(); event.preventDefault(); }
-    } else if (event.key === "r" && item) {
-      var rule = item.querySelector("input[name=rules]");
+    var all = items();
+    var current = all.indexOf(host);
+    var press = function (selector) {
+      var control = host.querySelector(selector);
+      if (control) { control.click(); event.preventDefault(); }
+    };
+    if (event.key === "j" && current + 1 < all.length) {
+      all[current + 1].focus(); event.preventDefault();
+    } else if (event.key === "k" && current > 0) {
+      all[current - 1].focus(); event.preventDefault();
+    } else if (event.key === "a") {
+      press("[data-approve]");
+    } else if (event.key === "r") {
+      var rule = host.querySelector("[name=rules]");
       if (rule) { rule.focus(); event.preventDefault(); }
+    } else if (/^[1-9]$/.test(event.key)) {
+      press("[data-assign-key='" + event.key + "']");
     }
-  });
-  items.forEach(function (item, index) {
-    item.addEventListener("focusin", function () { current = index; });
   });
 })();

@@ -1,0 +1,98 @@
+"""Reusable reads and the permission-checked getters every chat view fetches through."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from torget.accounts.models import Organisation, User
+from torget.accounts.permissions import AnyUser
+from torget.dialogues.models import Dialogue
+from torget.livechat.actions import LIVE_DIALOGUE_STATES, WAITING_STATUSES
+from torget.livechat.models import Answer, ChatSession, Question, QuestionStatus
+from torget.livechat.permissions import can_edit_chat, can_follow_chat_staff_stream
+
+
+def public_chats(organisation: Organisation) -> QuerySet[ChatSession]:
+    return ChatSession.objects.filter(
+        dialogue__organisation=organisation, dialogue__state__in=LIVE_DIALOGUE_STATES
+    ).select_related("dialogue", "dialogue__organisation")
+
+
+def get_public_chat(organisation: Organisation, slug: str) -> ChatSession:
+    chat = public_chats(organisation).filter(slug=slug).first()
+    if chat is None:
+        raise Http404
+    return chat
+
+
+def published_pairs(session: ChatSession) -> list[tuple[Question, Answer]]:
+    """Published questions with the answer that was published, in publication order."""
+    questions = list(
+        session.questions.filter(status=QuestionStatus.PUBLISHED)
+        .select_related("session__dialogue__organisation")
+        .order_by("published_at", "pk")
+    )
+    latest: dict[int, Answer] = {}
+    for answer in (
+        Answer.objects.filter(question__in=questions)
+        .select_related("author", "author__party")
+        .order_by("written_at", "pk")
+    ):
+        latest[answer.question_id] = answer
+    return [(question, latest[question.pk]) for question in questions]
+
+
+def waiting_questions(session: ChatSession) -> QuerySet[Question]:
+    return session.questions.filter(status__in=WAITING_STATUSES).order_by("-upvotes", "created_at")
+
+
+def _staff_chats(organisation: Organisation) -> QuerySet[ChatSession]:
+    return ChatSession.objects.filter(dialogue__organisation=organisation).select_related(
+        "dialogue", "dialogue__organisation"
+    )
+
+
+def get_chat_to_edit(user: AnyUser, organisation: Organisation, pk: int) -> ChatSession:
+    chat = _staff_chats(organisation).filter(pk=pk).first()
+    if chat is None:
+        raise Http404
+    if not can_edit_chat(user, chat):
+        raise PermissionDenied
+    return chat
+
+
+def get_chat_for_staff(user: AnyUser, organisation: Organisation, pk: int) -> ChatSession:
+    """A chat its moderators and panel members may follow; nobody else sees its consoles."""
+    chat = _staff_chats(organisation).filter(pk=pk).first()
+    if chat is None:
+        raise Http404
+    if not can_follow_chat_staff_stream(user, chat):
+        raise PermissionDenied
+    return chat
+
+
+def get_question_in(chat: ChatSession, reference: str) -> Question:
+    question = (
+        chat.questions.select_related("session__dialogue__organisation", "assigned_to")
+        .filter(reference=reference)
+        .first()
+    )
+    if question is None:
+        raise Http404
+    return question
+
+
+def chats_of(user: User, organisation: Organisation) -> QuerySet[ChatSession]:
+    """Chats this person moderates or sits on the panel of, newest first."""
+    return (
+        _staff_chats(organisation)
+        .filter(Q(moderators=user) | Q(seats__politician=user))
+        .distinct()
+        .order_by("-opens_at")
+    )
+
+
+def chats_of_dialogue(dialogue: Dialogue) -> QuerySet[ChatSession]:
+    return dialogue.chat_sessions.order_by("opens_at", "pk")
