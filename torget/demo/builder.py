@@ -20,6 +20,8 @@ from torget.core.models import AccessibilityStatement, Compliance
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
+from torget.livechat import actions as chat_actions
+from torget.livechat.models import ChatSession, Question
 from torget.moderation import actions as moderation_actions
 
 DEMO_SLUG = "solby"
@@ -441,4 +443,123 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
         ),
     )
     dialogue_actions.advance_dialogues(now=now)
+
+    # 7. Live chats: one held before the playground dialogue closed, with its transcript,
+    # and one open now on the cycle path, with questions at every step.
+    panel = [people["bob"], people["birgit"], people["frederik"]]
+    past = chat_actions.create_chat_session(
+        dialogue=playground,
+        actor=owner,
+        slug="spoergetime-legepladsen",
+        title="Spørg politikerne om legepladsen",
+        description="Tre medlemmer af Teknik- og Miljøudvalget svarer på spørgsmål i en time.",
+        opens_at=now - 50 * day,
+        closes_at=now - 50 * day + timedelta(hours=1),
+        question_max_length=500,
+        answers_reviewed=False,
+        upvotes_enabled=False,
+        moderators=[alice],
+        panel=panel,
+        now=now - 55 * day,
+    )
+    start = past.opens_at
+    minute = timedelta(minutes=1)
+    _chat_pair(
+        past,
+        "Mette",
+        "Kommer der skygge over sandkassen?",
+        alice,
+        people["bob"],
+        "Ja. Begge forslag har træer ved sandkassen, og forslag B også et sejl.",
+        start + 3 * minute,
+    )
+    _chat_pair(
+        past,
+        "Jonas",
+        "Hvornår kan legepladsen bruges igen?",
+        alice,
+        people["birgit"],
+        "Vi regner med, at den åbner igen til sommerferien.",
+        start + 12 * minute,
+    )
+    _chat_question(past, "Lise", "Bliver der toiletter i parken?", start + 40 * minute)
+    chat_actions.close_due_chats(now=past.closes_at)
+
+    live = chat_actions.create_chat_session(
+        dialogue=cycle,
+        actor=owner,
+        slug="spoergetime-cykelstien",
+        title="Spørg politikerne om cykelstien",
+        description="Stil dit spørgsmål. En moderator giver det til én af politikerne i panelet, "
+        "og svaret vises her sammen med spørgsmålet.",
+        opens_at=now - timedelta(hours=1),
+        closes_at=cycle.closes_at,
+        question_max_length=500,
+        answers_reviewed=False,
+        upvotes_enabled=True,
+        moderators=[alice],
+        panel=panel,
+        now=now - 2 * day,
+    )
+    start = live.opens_at
+    _chat_pair(
+        live,
+        "Ole",
+        "Bliver stien belyst hele vejen?",
+        alice,
+        people["frederik"],
+        "Ja, begge linjeføringer får lys hele vejen til Nørreskolen.",
+        start + 5 * minute,
+    )
+    waiting = _chat_question(
+        live, "Karin", "Hvad sker der med træerne langs åen?", start + 10 * minute
+    )
+    chat_actions.assign_question(
+        question=waiting, moderator=alice, politician=people["birgit"], now=start + 11 * minute
+    )
+    approved = _chat_question(
+        live, "Sofie", "Kan man cykle på stien om vinteren?", start + 15 * minute
+    )
+    chat_actions.approve_question(question=approved, moderator=alice, now=start + 16 * minute)
+    rejected = _chat_question(
+        live, "X", "KØB BILLIGE CYKLER PÅ cykler-billigt.example NU!!!", start + 18 * minute
+    )
+    chat_actions.reject_question(
+        question=rejected, moderator=alice, rule_codes=["COMMERCIAL"], now=start + 19 * minute
+    )
+    _chat_question(
+        live, "Per", "Hvorfor ikke bare male en cykelbane på vejen?", start + 25 * minute
+    )
     return organisation
+
+
+def _chat_question(chat: ChatSession, name: str, text: str, at: datetime) -> Question:
+    question, _created = chat_actions.ask_question(
+        session=chat,
+        display_name=name,
+        text=text,
+        submission_token=uuid.uuid4(),
+        client_hash="demo",
+        language="da",
+        now=at,
+    )
+    return question
+
+
+def _chat_pair(
+    chat: ChatSession,
+    name: str,
+    text: str,
+    moderator: User,
+    politician: User,
+    answer: str,
+    at: datetime,
+) -> None:
+    question = _chat_question(chat, name, text, at)
+    minute = timedelta(minutes=1)
+    chat_actions.assign_question(
+        question=question, moderator=moderator, politician=politician, now=at + minute
+    )
+    chat_actions.answer_question(
+        question=question, politician=politician, text=answer, now=at + 4 * minute
+    )

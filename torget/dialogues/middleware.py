@@ -1,4 +1,4 @@
-"""Let the clock open and close dialogues without anyone pressing a button."""
+"""Let the clock open and close dialogues and live chats without anyone pressing a button."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from torget.dialogues.actions import advance_dialogues
+from torget.livechat.actions import close_due_chats
 
-# One cheap indexed query at most this often per process; contribution acceptance does not
-# depend on it (it checks the announced times itself), only the displayed state does.
+# Two cheap indexed queries at most this often per process. Accepting contributions and
+# questions does not depend on it (both check the announced times themselves); the displayed
+# state and the chats' "not reached" marks do.
 CLOCK_INTERVAL_SECONDS = 5.0
 
 
@@ -24,4 +26,5 @@ class ClockMiddleware:
         if now - self.last_tick >= CLOCK_INTERVAL_SECONDS:
             self.last_tick = now
             advance_dialogues()
+            close_due_chats()
         return self.get_response(request)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from torget.dialogues.models import Contribution, Dialogue, DialogueState
+from torget.livechat.models import Question
 from torget.moderation.models import Decision
 
 
@@ -25,10 +26,19 @@ def test_demo_shows_every_state_and_is_idempotent() -> None:
         DialogueState.CLOSED,
         DialogueState.FEEDBACK_PUBLISHED,
     } <= states
+    chat_statuses = set(Question.objects.values_list("status", flat=True))
+    assert {"published", "assigned", "approved", "rejected", "pending", "not_reached"} == (
+        chat_statuses
+    )
     kinds = set(Decision.objects.values_list("kind", flat=True))
     assert kinds == {"approve", "reject", "refer"}
     assert Contribution.objects.filter(status="pending").exists()
-    counts = (Dialogue.objects.count(), Contribution.objects.count(), Decision.objects.count())
+    counts = (
+        Dialogue.objects.count(),
+        Contribution.objects.count(),
+        Decision.objects.count(),
+        Question.objects.count(),
+    )
 
     again = StringIO()
     call_command("demo", stdout=again)
@@ -37,6 +47,7 @@ def test_demo_shows_every_state_and_is_idempotent() -> None:
         Dialogue.objects.count(),
         Contribution.objects.count(),
         Decision.objects.count(),
+        Question.objects.count(),
     )
 
 

@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -79,11 +80,10 @@ async def until(condition: Callable[[], bool]) -> None:
             await asyncio.sleep(0.01)
 
 
-@pytest.fixture
-def inprocess_server(transactional_db: None, settings: Settings) -> Iterator[Address]:
-    settings.REALTIME_BROKER = "inprocess"
-    settings.REALTIME_HEARTBEAT_SECONDS = 1
-    settings.ROOT_URLCONF = TEST_URLS
+@contextmanager
+def uvicorn_in_thread() -> Iterator[Address]:
+    """Serve Torget's ASGI application from a thread of this process on a free port, so the
+    in-process broker carries what this process publishes to the server's hub."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     port = listener.getsockname()[1]
@@ -108,6 +108,15 @@ def inprocess_server(transactional_db: None, settings: Settings) -> Iterator[Add
         assert not thread.is_alive(), "the test server did not stop"
 
 
+@pytest.fixture
+def inprocess_server(transactional_db: None, settings: Settings) -> Iterator[Address]:
+    settings.REALTIME_BROKER = "inprocess"
+    settings.REALTIME_HEARTBEAT_SECONDS = 1
+    settings.ROOT_URLCONF = TEST_URLS
+    with uvicorn_in_thread() as address:
+        yield address
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -126,21 +135,19 @@ def _database_url() -> str:
     return f"postgres://{credentials}@{host}:{port}/{quote(db['NAME'], safe='')}"
 
 
-@pytest.fixture
-def postgres_workers(
-    transactional_db: None, settings: Settings, tmp_path: Path
-) -> Iterator[Address]:
-    settings.REALTIME_BROKER = "postgres"  # for what this process publishes
+@contextmanager
+def workers_serving(settings_module: str, log_path: Path) -> Iterator[Address]:
+    """``torget serve --workers 2`` in a child process with the PostgreSQL broker, against
+    this test run's database."""
     port = _free_port()
     env = {
         **os.environ,
         "DEBUG": "true",
-        "DJANGO_SETTINGS_MODULE": "torget.realtime.tests.server_settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": _database_url(),
         "REALTIME_BROKER": "postgres",
         "REALTIME_HEARTBEAT_SECONDS": "1",
     }
-    log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own command
             [sys.executable, "-m", "torget", "serve", "--port", str(port), "--workers", "2"],
@@ -160,6 +167,17 @@ def postgres_workers(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def postgres_workers(
+    transactional_db: None, settings: Settings, tmp_path: Path
+) -> Iterator[Address]:
+    settings.REALTIME_BROKER = "postgres"  # for what this process publishes
+    with workers_serving(
+        "torget.realtime.tests.server_settings", tmp_path / "server.log"
+    ) as address:
+        yield address
 
 
 def _wait_until_answering(address: Address, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -23,6 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the demo authority Solby Kommune."))
         base = settings.SITE_URL
         self.stdout.write(f"\n  Public pages:   {base}/")
+        self.stdout.write(f"  Live chat:      {base}/chat/spoergetime-cykelstien/")
         self.stdout.write(f"  Staff sign-in:  {base}/staff/account/sign-in/")
         self.stdout.write(f"  Password for every demo login: {DEMO_PASSWORD}\n")
         for person in PEOPLE:
