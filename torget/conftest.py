@@ -1,6 +1,7 @@
 """The small named world every test shares: Solby-like municipality "Testby Kommune",
 Alice the moderator, Olga the dialogue owner, Bob the politician, Adam the administrator,
-Rita the records officer, and Carla the citizen (who has no account)."""
+Rita the records officer, and Carla the citizen (who has no account); Moritz a second
+moderator, Vera a politician of another party."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from torget.archive import triggers as archive_triggers
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
+from torget.livechat import actions as chat_actions
+from torget.livechat.models import ChatSession, Question
 from torget.moderation.actions import publish_default_rule_set
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the test world's password
@@ -206,6 +209,69 @@ def contribute() -> Callable[..., Contribution]:
         return contribution
 
     return _contribute
+
+
+# The live chat: Olga's open dialogue holds a chat moderated by Alice and Moritz, with Bob
+# (Socialdemokratiet) and Vera (Venstre) on the panel. Carla asks through the real action.
+
+
+@pytest.fixture
+def vera(organisation: Organisation) -> User:
+    other = Party.objects.create(organisation=organisation, name="Venstre", abbreviation="V")
+    user = make_person(organisation, "vera", Role.POLITICIAN, with_device=False)
+    user.party = other
+    user.save(update_fields=["party"])
+    return user
+
+
+@pytest.fixture
+def make_chat(
+    open_dialogue: Dialogue, olga: User, alice: User, moritz: User, bob: User, vera: User
+) -> Callable[..., ChatSession]:
+    def _make(**overrides: Any) -> ChatSession:
+        now = timezone.now()
+        values: dict[str, Any] = {
+            "dialogue": open_dialogue,
+            "actor": olga,
+            "slug": "spoergetime",
+            "title": "Spørg politikerne om cykelstien",
+            "description": "Politikerne svarer i en time.",
+            "opens_at": now - timedelta(minutes=10),
+            "closes_at": now + timedelta(minutes=50),
+            "question_max_length": 300,
+            "answers_reviewed": False,
+            "upvotes_enabled": False,
+            "moderators": [alice, moritz],
+            "panel": [bob, vera],
+        }
+        values.update(overrides)
+        return chat_actions.create_chat_session(**values)
+
+    return _make
+
+
+@pytest.fixture
+def chat(make_chat: Callable[..., ChatSession]) -> ChatSession:
+    return make_chat()
+
+
+@pytest.fixture
+def ask() -> Callable[..., Question]:
+    def _ask(
+        session: ChatSession, text: str = "Hvornår bliver stien bygget?", **kw: Any
+    ) -> Question:
+        question, _created = chat_actions.ask_question(
+            session=session,
+            display_name=kw.pop("display_name", "Carla"),
+            text=text,
+            submission_token=kw.pop("submission_token", uuid.uuid4()),
+            client_hash=kw.pop("client_hash", "carla"),
+            language=kw.pop("language", "da"),
+            **kw,
+        )
+        return question
+
+    return _ask
 
 
 def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
