@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from torget.accounts.models import Party, User
+from torget.accounts.models import Party
 from torget.dialogues.presentation import public_text
 from torget.livechat.models import (
     Answer,
@@ -41,28 +41,27 @@ def _render_each_language(
     return rendered
 
 
-def seat_of(question: Question, politician: User) -> PanelSeat | None:
-    return question.session.seats.select_related("party").filter(politician=politician).first()
+def parties_on_panel(session: ChatSession) -> dict[int, Party | None]:
+    """The party each politician sits for in this chat (seats of people since taken off the
+    panel included: their answers still stand for that party)."""
+    return {seat.politician_id: seat.party for seat in session.seats.select_related("party")}
 
 
-def _party(question: Question, politician: User) -> Party | None:
-    seat = seat_of(question, politician)
-    return seat.party if seat is not None else politician.party
-
-
-def pair_context(question: Question, answer: Answer) -> dict[str, object]:
+def pair_context(
+    question: Question, answer: Answer, parties: dict[int, Party | None]
+) -> dict[str, object]:
     return {
         "question": question,
         "question_text": public_text(question),
         "answer": answer,
         "politician": answer.author,
-        "party": _party(question, answer.author),
+        "party": parties.get(answer.author_id, answer.author.party),
     }
 
 
 def pair_fragments(question: Question, answer: Answer) -> dict[str, object]:
     """The public event for a published question and answer."""
-    context = pair_context(question, answer)
+    context = pair_context(question, answer, parties_on_panel(question.session))
     announce: dict[str, str] = {}
     for code in LANGUAGE_CODES:
         with translation.override(code):

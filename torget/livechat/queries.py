@@ -12,6 +12,7 @@ from torget.dialogues.models import Dialogue
 from torget.livechat.actions import LIVE_DIALOGUE_STATES, WAITING_STATUSES
 from torget.livechat.models import Answer, ChatSession, Question, QuestionStatus
 from torget.livechat.permissions import can_edit_chat, can_follow_chat_staff_stream
+from torget.livechat.presentation import pair_context, parties_on_panel
 
 
 def public_chats(organisation: Organisation) -> QuerySet[ChatSession]:
@@ -27,8 +28,9 @@ def get_public_chat(organisation: Organisation, slug: str) -> ChatSession:
     return chat
 
 
-def published_pairs(session: ChatSession) -> list[tuple[Question, Answer]]:
-    """Published questions with the answer that was published, in publication order."""
+def published_pairs(session: ChatSession) -> list[dict[str, object]]:
+    """Published questions with the answer that was published, in publication order, each
+    as the context of ``livechat/_pair.html``. A fixed number of queries however many."""
     questions = list(
         session.questions.filter(status=QuestionStatus.PUBLISHED)
         .select_related("session__dialogue__organisation")
@@ -41,7 +43,8 @@ def published_pairs(session: ChatSession) -> list[tuple[Question, Answer]]:
         .order_by("written_at", "pk")
     ):
         latest[answer.question_id] = answer
-    return [(question, latest[question.pk]) for question in questions]
+    parties = parties_on_panel(session)
+    return [pair_context(question, latest[question.pk], parties) for question in questions]
 
 
 def waiting_questions(session: ChatSession) -> QuerySet[Question]:

@@ -40,14 +40,14 @@ from torget.livechat.forms import (
     RejectForm,
     ReturnForm,
 )
-from torget.livechat.models import ChatSession, Question, QuestionStatus
+from torget.livechat.models import Answer, ChatSession, Question, QuestionStatus
 from torget.livechat.permissions import (
     can_answer,
     can_create_chat,
     can_moderate_chat,
     is_on_panel,
 )
-from torget.livechat.presentation import pair_context, panel_counters
+from torget.livechat.presentation import panel_counters
 from torget.livechat.queries import (
     chats_of,
     get_chat_for_staff,
@@ -91,7 +91,7 @@ def _page_context(
     window = _window(chat)
     if window == "open" and form is None:
         form = QuestionForm(max_length=chat.question_max_length)
-    pairs = [pair_context(question, answer) for question, answer in published_pairs(chat)]
+    pairs = published_pairs(chat)
     waiting = (
         [
             {"question": question, "question_text": public_text(question)}
@@ -108,6 +108,8 @@ def _page_context(
         "pairs": pairs,
         "waiting": waiting,
         "panel": actions.seated(chat),
+        # The chat's permanent address, printed on the projector and in the transcript.
+        "page_address": request.build_absolute_uri(reverse("livechat:page", args=[chat.slug])),
         "live_url": f"{reverse('livechat:live', args=[chat.slug])}?last_event_id={head}",
     }
 
@@ -219,8 +221,9 @@ def upvote(request: TorgetRequest, slug: str, reference: str) -> HttpResponse:
 
 def _transcript_rows(chat: ChatSession) -> list[dict[str, str]]:
     rows = []
-    for question, answer in published_pairs(chat):
-        party = pair_context(question, answer)["party"]
+    for pair in published_pairs(chat):
+        question, answer = pair["question"], pair["answer"]
+        assert isinstance(question, Question) and isinstance(answer, Answer)
         rows.append(
             {
                 "reference": question.reference,
@@ -228,7 +231,7 @@ def _transcript_rows(chat: ChatSession) -> list[dict[str, str]]:
                 "asked_at": timezone.localtime(question.created_at).isoformat(),
                 "question": public_text(question),
                 "answered_by": answer.author.display_name,
-                "party": getattr(party, "name", ""),
+                "party": getattr(pair["party"], "name", ""),
                 "published_at": timezone.localtime(question.published_at).isoformat()
                 if question.published_at
                 else "",
@@ -271,7 +274,13 @@ def transcript(request: TorgetRequest, slug: str, extension: str) -> HttpRespons
     else:
         html = render_to_string(
             "livechat/transcript.html",
-            {"chat": chat, "pairs": [pair_context(q, a) for q, a in published_pairs(chat)]},
+            {
+                "chat": chat,
+                "pairs": published_pairs(chat),
+                "page_address": request.build_absolute_uri(
+                    reverse("livechat:page", args=[chat.slug])
+                ),
+            },
             request=request,
         )
         response = HttpResponse(html, content_type="text/html; charset=utf-8")

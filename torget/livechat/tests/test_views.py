@@ -21,7 +21,7 @@ from torget.livechat import actions
 from torget.livechat.models import ChatSession, Question, QuestionStatus
 
 Ask = Callable[..., Question]
-JSON = {"HTTP_ACCEPT": "application/json"}
+JSON = {"Accept": "application/json"}
 
 
 def ask_form(client: Client, chat: ChatSession, **data: str) -> tuple[int, str, str]:
@@ -145,9 +145,9 @@ def test_the_moderator_steps_answer_in_json_and_a_second_click_is_told(
     question = ask(chat)
     sign_in(client, alice)
     base = f"/staff/chats/{chat.pk}/moderate/{question.reference}"
-    first = client.post(f"{base}/assign/", {"politician": bob.pk}, **JSON)
+    first = client.post(f"{base}/assign/", {"politician": bob.pk}, headers=JSON)
     assert first.status_code == 200 and first.json()["ok"] is True
-    again = client.post(f"{base}/approve/", **JSON)
+    again = client.post(f"{base}/approve/", headers=JSON)
     assert again.status_code == 409
     assert "already handled" in again.json()["message"]
     question.refresh_from_db()
@@ -164,7 +164,7 @@ def test_a_forged_assignment_to_someone_off_the_panel_is_refused(
     sign_in(client, alice)
     url = f"/staff/chats/{chat.pk}/moderate/{question.reference}/assign/"
     for value in (str(olga.pk), "999999", "not a number"):
-        response = client.post(url, {"politician": value}, **JSON)
+        response = client.post(url, {"politician": value}, headers=JSON)
         assert response.status_code == 409
         assert response.json()["ok"] is False
     question.refresh_from_db()
@@ -177,8 +177,8 @@ def test_rejecting_needs_a_rule_and_cites_it(
     question = ask(chat)
     sign_in(client, alice)
     url = f"/staff/chats/{chat.pk}/moderate/{question.reference}/reject/"
-    assert client.post(url, {"rules": "NO_SUCH_RULE"}, **JSON).status_code == 409
-    response = client.post(url, {"rules": "RESPECT", "note": "Tonen"}, **JSON)
+    assert client.post(url, {"rules": "NO_SUCH_RULE"}, headers=JSON).status_code == 409
+    response = client.post(url, {"rules": "RESPECT", "note": "Tonen"}, headers=JSON)
     assert response.status_code == 200
     step = question.steps.get()
     assert (list(step.rules.values_list("code", flat=True)), step.note) == (["RESPECT"], "Tonen")
