@@ -522,7 +522,10 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
     )
     chat_actions.approve_question(question=approved, moderator=alice, now=start + 16 * minute)
     rejected = _chat_question(
-        live, "X", "KØB BILLIGE CYKLER PÅ cykler-billigt.example NU!!!", start + 18 * minute
+        live,
+        "X",
+        "KØB BILLIGE CYKLER PÅ www.cykler-billigt.dk NU!!! KLIK HER FOR RABAT I DAG",
+        start + 18 * minute,
     )
     chat_actions.reject_question(
         question=rejected, moderator=alice, rule_codes=["COMMERCIAL"], now=start + 19 * minute
