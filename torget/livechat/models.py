@@ -111,10 +111,17 @@ class QuestionStatus(models.TextChoices):
     NOT_REACHED = "not_reached", _("Not reached before the chat closed")
 
 
+# Still waiting for something: the close marks these "not reached".
 OPEN_STATUSES = (
     QuestionStatus.PENDING,
     QuestionStatus.APPROVED,
     QuestionStatus.ASSIGNED,
+)
+# Nothing more will happen to these.
+DONE_STATUSES = (
+    QuestionStatus.PUBLISHED,
+    QuestionStatus.REJECTED,
+    QuestionStatus.NOT_REACHED,
 )
 
 

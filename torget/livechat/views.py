@@ -40,7 +40,14 @@ from torget.livechat.forms import (
     RejectForm,
     ReturnForm,
 )
-from torget.livechat.models import Answer, ChatSession, Question, QuestionStatus
+from torget.livechat.models import (
+    DONE_STATUSES,
+    Answer,
+    ChatSession,
+    PanelSeat,
+    Question,
+    QuestionStatus,
+)
 from torget.livechat.permissions import (
     can_answer,
     can_create_chat,
@@ -352,9 +359,7 @@ def chat_edit(request: StaffRequest, pk: int) -> HttpResponse:
 # Staff: the consoles ----------------------------------------------------------------------------
 
 
-def _moderator_item(
-    chat: ChatSession, question: Question, seats: list[Any], **extra: Any
-) -> dict[str, Any]:
+def _moderator_item(question: Question, seats: list[PanelSeat]) -> dict[str, Any]:
     section = {
         QuestionStatus.PENDING: "pending",
         QuestionStatus.APPROVED: "approved",
@@ -370,7 +375,6 @@ def _moderator_item(
         "review_view": screening_view(question),
         "answer": answer,
         "seats": seats,
-        **extra,
     }
 
 
@@ -378,29 +382,12 @@ def _moderator_context(request: StaffRequest, chat: ChatSession) -> dict[str, An
     seats = actions.seated(chat)
     rule_set = rule_set_in_force(request.organisation)
     assert rule_set is not None
-    questions = list(
-        chat.questions.exclude(
-            status__in=(
-                QuestionStatus.PUBLISHED,
-                QuestionStatus.REJECTED,
-                QuestionStatus.NOT_REACHED,
-            )
-        )
-        .select_related("assigned_to", "session")
-        .order_by("-priority", "-upvotes", "created_at", "pk")
+    questions = chat.questions.select_related("assigned_to", "session")
+    waiting = questions.exclude(status__in=DONE_STATUSES).order_by(
+        "-priority", "-upvotes", "created_at", "pk"
     )
-    handled = list(
-        chat.questions.filter(
-            status__in=(
-                QuestionStatus.PUBLISHED,
-                QuestionStatus.REJECTED,
-                QuestionStatus.NOT_REACHED,
-            )
-        )
-        .select_related("assigned_to", "session")
-        .order_by("-pk")[:HANDLED_SHOWN]
-    )
-    items = [_moderator_item(chat, q, seats) for q in questions + handled]
+    handled = questions.filter(status__in=DONE_STATUSES).order_by("-pk")[:HANDLED_SHOWN]
+    items = [_moderator_item(question, seats) for question in [*waiting, *handled]]
     people, parties = panel_counters(chat, seats)
     sections = {
         name: [item for item in items if item["section"] == name]
@@ -439,9 +426,9 @@ def moderate_item(request: StaffRequest, pk: int, reference: str) -> HttpRespons
     question = get_question_in(chat, reference)
     rule_set = rule_set_in_force(request.organisation)
     assert rule_set is not None
-    context = _moderator_item(chat, question, actions.seated(chat))
-    context.update(chat=chat, rules=list(rule_set.rules.all()))
-    return render(request, "livechat/staff/_moderator_item.html", {"item": context, **context})
+    item = _moderator_item(question, actions.seated(chat))
+    context = {"item": item, "chat": chat, "rules": list(rule_set.rules.all())}
+    return render(request, "livechat/staff/_moderator_item.html", context)
 
 
 @staff_required
@@ -629,57 +616,44 @@ def answer_item(request: StaffRequest, pk: int, reference: str) -> HttpResponse:
 def send_answer(request: StaffRequest, pk: int, reference: str) -> HttpResponse:
     chat = _get_panel_chat(request, pk)
     question = get_question_in(chat, reference)
-    console = "livechat:answer"
     form = AnswerForm(request.POST)
     if not can_answer(request.user, question):
-        if question.assigned_to_id != request.user.pk:
-            message = _(
-                "Question %(reference)s is assigned to someone else, so you cannot answer it. "
-                "Your text was not sent."
-            ) % {"reference": reference}
-        else:
-            message = _handled_message(question)
-        return _refuse_answer(request, chat, question, form, message)
+        return _refuse_answer(request, chat, _why_not_yours(request.user, question))
     if not form.is_valid():
         if _wants_json(request):
             errors = "; ".join(str(error) for error in form.errors.get("text", []))
             return JsonResponse({"ok": False, "message": errors}, status=400)
-        context = _answer_console(request, chat, bound_ref=question.reference)
-        _bind(context, question, form)
+        context = _answer_console(request, chat)
+        for item in context["sections"]["to_answer"]:
+            if item["question"].pk == question.pk:
+                item["form"] = form
         return render(request, "livechat/staff/answer.html", context, status=400)
     try:
         actions.answer_question(
             question=question, politician=request.user, text=form.cleaned_data["text"]
         )
-    except (actions.AlreadyHandled, actions.NotAssignee) as refusal:
+    except (actions.AlreadyHandled, actions.NotAssignee):
+        # Moved on between the check above and the row lock.
         question.refresh_from_db()
-        message = (
-            _handled_message(question)
-            if isinstance(refusal, actions.AlreadyHandled)
-            else _(
-                "Question %(reference)s is assigned to someone else, so you cannot answer it. "
-                "Your text was not sent."
-            )
-            % {"reference": reference}
-        )
-        return _refuse_answer(request, chat, question, form, message)
+        return _refuse_answer(request, chat, _why_not_yours(request.user, question))
     message = (
         _("Your answer was sent to the moderators for review.")
         if chat.answers_reviewed
         else _("Your answer is published with the question.")
     )
-    return _step_answer(request, chat, ok=True, message=message, console=console)
+    return _step_answer(request, chat, ok=True, message=message, console="livechat:answer")
 
 
-def _bind(context: dict[str, Any], question: Question, form: AnswerForm) -> None:
-    for item in context["sections"]["to_answer"]:
-        if item["question"].pk == question.pk:
-            item["form"] = form
+def _why_not_yours(user: User, question: Question) -> str:
+    if question.assigned_to_id != user.pk:
+        return _(
+            "Question %(reference)s is assigned to someone else, so you cannot answer it. "
+            "Your text was not sent."
+        ) % {"reference": question.reference}
+    return _handled_message(question)
 
 
-def _refuse_answer(
-    request: StaffRequest, chat: ChatSession, question: Question, form: AnswerForm, message: str
-) -> HttpResponse:
+def _refuse_answer(request: StaffRequest, chat: ChatSession, message: str) -> HttpResponse:
     """Say why, and keep what the politician wrote in front of them: nothing typed is lost."""
     if _wants_json(request):
         return JsonResponse({"ok": False, "message": message}, status=409)
