@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -598,3 +599,13 @@ def close_due_chats(*, now: datetime | None = None) -> int:
             )
             closed += 1
     return closed
+
+
+def forget_old_client_hashes(*, now: datetime | None = None) -> int:
+    """Blank the keyed client hashes of questions older than the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CLIENT_HASH_RETENTION_DAYS)
+    return (
+        Question.objects.filter(created_at__lt=cutoff)
+        .exclude(client_hash="")
+        .update(client_hash="")
+    )

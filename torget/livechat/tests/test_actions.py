@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from torget.accounts.models import User
@@ -234,3 +236,26 @@ def test_upvotes_count_once_per_viewer_and_only_when_enabled(
         actions.upvote_question(question=question, voter="v1")
     kinds = [kind for _seq, kind, _payload in events(chat.public_stream)]
     assert kinds == ["question.waiting"]
+
+
+def test_tick_closes_due_chats_and_forgets_old_client_hashes(
+    make_chat: Callable[..., ChatSession], ask: Ask
+) -> None:
+    now = timezone.now()
+    chat = make_chat(
+        opens_at=now - timedelta(days=40), closes_at=now - timedelta(days=39, hours=23)
+    )
+    old = ask(chat, client_hash="old-client", now=now - timedelta(days=39, hours=23, minutes=30))
+    current = make_chat(slug="i-dag")
+    new = ask(current, client_hash="new-client")
+    out = io.StringIO()
+    call_command("tick", stdout=out)
+    assert "1 live chat(s) closed" in out.getvalue()
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.status, old.client_hash, new.client_hash) == (
+        QuestionStatus.NOT_REACHED,
+        "",
+        "new-client",
+    )
+    assert old.text == "Hvornår bliver stien bygget?"  # only the hash is forgotten

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from torget.dialogues.actions import advance_dialogues, forget_old_client_hashes
-from torget.livechat.actions import close_due_chats
+from torget.livechat import actions as chat_actions
 from torget.moderation.actions import record_ended_blocks
 
 
@@ -20,8 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         moved = advance_dialogues()
-        chats = close_due_chats()
-        forgotten = forget_old_client_hashes()
+        chats = chat_actions.close_due_chats()
+        forgotten = forget_old_client_hashes() + chat_actions.forget_old_client_hashes()
         ended = record_ended_blocks()
         self.stdout.write(
             f"{moved} dialogue(s) changed state; {chats} live chat(s) closed; "
