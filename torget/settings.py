@@ -206,6 +206,8 @@ if REALTIME_BROKER not in REALTIME_BROKERS:
 REALTIME_HEARTBEAT_SECONDS = env_int("REALTIME_HEARTBEAT_SECONDS", 15)
 # Events waiting for one viewer; a viewer further behind is dropped and catches up on reconnect.
 REALTIME_VIEWER_BACKLOG = env_int("REALTIME_VIEWER_BACKLOG", 256)
+# Benchmarks only: each worker appends when it wrote each live event (torget.realtime.trace).
+REALTIME_TRACE_FILE = env_str("REALTIME_TRACE_FILE", "")
 if REALTIME_HEARTBEAT_SECONDS < 1 or REALTIME_VIEWER_BACKLOG < 1:
     raise ImproperlyConfigured(
         "REALTIME_HEARTBEAT_SECONDS and REALTIME_VIEWER_BACKLOG must be at least 1"

@@ -1,6 +1,11 @@
 """One hub per worker process: it hears every announcement from the broker, encodes each
 event once, and puts the same bytes into the queue of every viewer of that stream.
 
+It also keeps quiet streams alive: every ``REALTIME_HEARTBEAT_SECONDS`` it puts ``BEAT`` into
+the queue of each viewer that was given nothing since the previous round. One timer for the
+whole process, rather than one per viewer re-armed at every event, which cost more than
+writing the event itself.
+
 Per stream the hub keeps the number of the last event it delivered and a ring of the most
 recent frames, so a reconnecting viewer is usually answered from memory. Announcements may
 arrive late, twice or out of order (two threads committing one after the other may announce
@@ -23,7 +28,7 @@ from django.conf import settings
 
 from torget.realtime import queries
 from torget.realtime.broker import Broker, get_broker
-from torget.realtime.wire import Announcement, Event, Frame, encode
+from torget.realtime.wire import HEARTBEAT, Announcement, Event, Frame, encode
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +47,20 @@ class _Resync:
 
 
 _RESYNC: Final = _Resync()
+# Put in a quiet viewer's queue for a heartbeat comment; never counted as an event.
+BEAT: Final = Frame(seq=-1, data=HEARTBEAT)
 
 
 class Viewer:
     """One open live response. The queue ends with ``None`` when the hub drops the viewer."""
 
-    __slots__ = ("queue", "stream")
+    __slots__ = ("queue", "quiet", "stream")
 
     def __init__(self, stream: str, backlog_limit: int) -> None:
         self.stream = stream
         self.queue: asyncio.Queue[Frame | None] = asyncio.Queue(maxsize=backlog_limit)
+        # Nothing was put in the queue since the last heartbeat round.
+        self.quiet = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,7 @@ class Hub:
         self.broker = broker
         self.loop = asyncio.get_running_loop()
         self.backlog_limit: int = settings.REALTIME_VIEWER_BACKLOG
+        self.heartbeat_seconds: int = settings.REALTIME_HEARTBEAT_SECONDS
         self._channels: dict[str, _Channel] = {}
         self._inbox: asyncio.Queue[Announcement | _Resync] = asyncio.Queue()
         self._ready = asyncio.Event()
@@ -119,6 +129,7 @@ class Hub:
             context = contextvars.Context()
             self._tasks = [
                 self.loop.create_task(self._pump(), context=context),
+                self.loop.create_task(self._beat(), context=context),
                 self.loop.create_task(
                     self.broker.listen(
                         on_announcement=self._inbox.put_nowait, on_connected=self._connected
@@ -252,6 +263,16 @@ class Hub:
             finally:
                 self._forget_if_unwatched(channel)
 
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat_seconds)
+            for channel in tuple(self._channels.values()):
+                for viewer in channel.viewers:
+                    # A viewer with frames waiting has something to write already.
+                    if viewer.quiet and viewer.queue.empty():
+                        viewer.queue.put_nowait(BEAT)
+                    viewer.quiet = True
+
     def _fan_out(self, channel: _Channel, events: list[Event]) -> None:
         for event in events:
             assert channel.last is not None
@@ -267,6 +288,7 @@ class Hub:
             for viewer in tuple(channel.viewers):
                 try:
                     viewer.queue.put_nowait(frame)
+                    viewer.quiet = False
                 except asyncio.QueueFull:
                     self._drop(channel, viewer)
 

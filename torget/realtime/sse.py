@@ -10,19 +10,18 @@ browser reconnects and carries on from the last event it received.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from torget.realtime import queries
-from torget.realtime.hub import BrokerUnavailable, Hub, get_hub
-from torget.realtime.wire import HEARTBEAT, InvalidEventId, parse_event_id, retry_frame
+from torget.realtime.hub import BEAT, BrokerUnavailable, Hub, get_hub
+from torget.realtime.trace import WriteTrace, write_trace
+from torget.realtime.wire import InvalidEventId, parse_event_id, retry_frame
 
 NOT_A_NUMBER = _(
     "Last-Event-ID must be the number of the last event received, written with the digits 0-9 only."
@@ -64,7 +63,7 @@ async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase
         unavailable["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
         return unavailable
     response = StreamingHttpResponse(
-        _frames(hub, stream=stream, after=after, heartbeat=settings.REALTIME_HEARTBEAT_SECONDS),
+        _frames(hub, stream=stream, after=after, trace=write_trace()),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"
@@ -74,7 +73,7 @@ async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase
 
 
 async def _frames(
-    hub: Hub, *, stream: str, after: int | None, heartbeat: int
+    hub: Hub, *, stream: str, after: int | None, trace: WriteTrace | None
 ) -> AsyncIterator[bytes]:
     # The first bytes go out before any waiting, so the browser sees the stream open at once.
     yield retry_frame()
@@ -87,13 +86,13 @@ async def _frames(
         for frame in subscription.backlog:
             yield frame.data
             sent = frame.seq
+            if trace is not None:  # benchmarks only: see torget.realtime.trace
+                trace.wrote(stream, sent)
         queue = subscription.viewer.queue
         while True:
-            try:
-                async with asyncio.timeout(heartbeat):
-                    frame_or_end = await queue.get()
-            except TimeoutError:
-                yield HEARTBEAT
+            frame_or_end = await queue.get()
+            if frame_or_end is BEAT:
+                yield BEAT.data  # the hub's heartbeat round found this stream quiet
                 continue
             if frame_or_end is None:
                 return  # dropped for falling behind: the browser reconnects and catches up
@@ -103,5 +102,7 @@ async def _frames(
                 return  # cannot happen while the hub keeps its order; a reconnect repairs it
             yield frame_or_end.data
             sent = frame_or_end.seq
+            if trace is not None:
+                trace.wrote(stream, sent)
     finally:
         hub.unsubscribe(subscription.viewer)
