@@ -119,6 +119,18 @@ def free_port() -> int:
         return port
 
 
+def wait_until_quiet(limit_seconds: float, pressure_limit: float = 10.0) -> float:
+    """Wait (at most ``limit_seconds``) until the 10-second CPU pressure from other work is
+    below ``pressure_limit`` %; returns the seconds waited."""
+    started = time.time()
+    while time.time() - started < limit_seconds:
+        pressure = machine_load().get("cpu_pressure_some_avg10")
+        if pressure is None or pressure < pressure_limit:
+            break
+        time.sleep(5)
+    return time.time() - started
+
+
 def raise_open_files_limit() -> tuple[int, int]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or soft < hard:
@@ -918,6 +930,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--reconnect-messages", type=int, default=20)
     parser.add_argument("--time-limit", type=float, default=180.0, help="seconds per wait")
     parser.add_argument("--pin", choices=("auto", "on", "off"), default="auto")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        help="before starting the server, wait up to this many seconds for CPU pressure < 10%%",
+    )
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--keep", action="store_true", help="keep the database and work folder")
@@ -1012,6 +1030,10 @@ def run_benchmark(
         f"(migrate {migrate_seconds:.1f} s)"
     )
 
+    if args.wait_quiet > 0:
+        waited = wait_until_quiet(args.wait_quiet)
+        load_before = machine_load()
+        say(f"waited {waited:.0f} s for a quiet machine: {load_before}")
     cpus = sorted(os.sched_getaffinity(0))
     pin = args.pin == "on" or (args.pin == "auto" and args.workers == 1)
     server_cpus = cpus[:1] if pin and len(cpus) >= 2 else None
