@@ -1,0 +1,53 @@
+"""The longest contribution allowed is the one in the rule set in force, not a number in the
+code: when the authority publishes a new version with a shorter limit, the form says so and
+refuses longer texts."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.test import Client
+from django.utils import timezone
+
+from torget.accounts.models import Organisation
+from torget.dialogues.models import Contribution, Dialogue
+from torget.moderation.models import RuleSet
+
+
+def _publish_shorter_limit(organisation: Organisation, limit: int) -> None:
+    RuleSet.objects.create(
+        organisation=organisation, version=2, max_length=limit, published_at=timezone.now()
+    )
+
+
+def _post(client: Client, dialogue: Dialogue, text: str) -> Any:
+    return client.post(
+        f"/d/{dialogue.slug}/contribute/",
+        {
+            "display_name": "Carla",
+            "text": text,
+            "email": "",
+            "website": "",
+            "submission_token": str(uuid.uuid4()),
+        },
+    )
+
+
+def test_the_rule_sets_limit_is_shown_and_enforced(
+    client: Client, organisation: Organisation, open_dialogue: Dialogue
+) -> None:
+    _publish_shorter_limit(organisation, 300)
+
+    page = client.get(f"/d/{open_dialogue.slug}/").content.decode()
+    assert "At most 300 characters." in page
+    assert 'maxlength="300"' in page
+
+    refused = _post(client, open_dialogue, "x" * 301)
+    assert refused.status_code == 400
+    assert "at most 300 characters" in refused.content.decode()
+    assert not Contribution.objects.exists()
+
+    accepted = _post(client, open_dialogue, "Linjeføring B. " + "x" * 285)
+    assert accepted.status_code == 302
+    assert len(Contribution.objects.get().text) == 300
