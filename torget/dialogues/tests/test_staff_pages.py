@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -143,3 +144,17 @@ def test_the_dashboard_lists_dialogues_whose_feedback_is_overdue(
     response = client.get("/staff/")
     overdue = [d.pk for d in response.context["overdue"]]
     assert overdue == [late.pk]
+
+
+def test_a_new_dialogue_is_pre_moderated_unless_the_owner_chooses_otherwise(
+    client: Client, olga: User, signed_in: SignIn
+) -> None:
+    signed_in(client, olga)
+    page = client.get("/staff/dialogues/new/").content.decode()
+    radios = {
+        match["value"]: "checked" in match["attrs"]
+        for match in re.finditer(
+            r'<input(?P<attrs>[^>]*name="moderation_mode"[^>]*value="(?P<value>\w+)"[^>]*)>', page
+        )
+    }
+    assert radios == {"pre": True, "post": False}
