@@ -194,10 +194,16 @@ def write_bag(
     by the manifest and the Payload-Oxum like the rest."""
     now = now or timezone.now()
     out = out.resolve()
-    if out.exists():
-        raise ExportError(_("%(path)s already exists; choose a new folder.") % {"path": out})
     parent = out.parent
-    if not parent.is_dir():
+    try:
+        taken, parent_is_folder = out.exists(), parent.is_dir()
+    except OSError as error:  # a folder on the way that this process may not enter
+        raise ExportError(
+            _("Cannot write in %(path)s: %(reason)s") % {"path": parent, "reason": error.strerror}
+        ) from error
+    if taken:
+        raise ExportError(_("%(path)s already exists; choose a new folder.") % {"path": out})
+    if not parent_is_folder:
         raise ExportError(_("The folder %(path)s does not exist.") % {"path": parent})
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
