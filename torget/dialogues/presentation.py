@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 from django.utils.functional import Promise
 
+from torget.screening.api import mask_national_ids
 from torget.screening.flags import FLAG_LABELS, NATIONAL_ID
 
 MASK_CHARACTER = "•"
@@ -49,6 +50,14 @@ def public_text(contribution: Screened) -> str:
             if chars[index].isalnum():
                 chars[index] = MASK_CHARACTER
     return "".join(chars)
+
+
+def public_name(display_name: str) -> str:
+    """The display name as the public may see it. Names are not screened on arrival (they are
+    short and not flagged), so national ID numbers are found and masked here, at rendering."""
+    return (
+        mask_national_ids(display_name) if any(c.isdigit() for c in display_name) else display_name
+    )
 
 
 @dataclass(frozen=True)

@@ -12,3 +12,9 @@ register = template.Library()
 def public_text(contribution: Contribution) -> str:
     """Contribution text as the public may see it: national ID numbers masked."""
     return presentation.public_text(contribution)
+
+
+@register.filter
+def public_name(display_name: str) -> str:
+    """A display name as the public may see it: national ID numbers masked."""
+    return presentation.public_name(display_name)
