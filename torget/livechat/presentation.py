@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from torget.accounts.models import Party
-from torget.dialogues.presentation import public_text
+from torget.dialogues.presentation import public_name, public_text
 from torget.livechat.models import (
     Answer,
     ChatSession,
@@ -67,7 +67,7 @@ def pair_fragments(question: Question, answer: Answer) -> dict[str, object]:
         with translation.override(code):
             announce[code] = gettext("New answer from %(politician)s to %(asker)s.") % {
                 "politician": answer.author.display_name,
-                "asker": question.display_name,
+                "asker": public_name(question.display_name),
             }
     return {
         "ref": question.reference,

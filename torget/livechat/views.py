@@ -29,7 +29,7 @@ from torget.accounts.decorators import staff_required
 from torget.accounts.http import StaffRequest, TorgetRequest
 from torget.accounts.models import User
 from torget.core.clients import client_hash, hit_rate_limit, keyed_hash
-from torget.dialogues.presentation import public_text, screening_view
+from torget.dialogues.presentation import public_name, public_text, screening_view
 from torget.dialogues.queries import get_dialogue_for
 from torget.livechat import actions
 from torget.livechat.forms import (
@@ -234,7 +234,7 @@ def _transcript_rows(chat: ChatSession) -> list[dict[str, str]]:
         rows.append(
             {
                 "reference": question.reference,
-                "asked_by": question.display_name,
+                "asked_by": public_name(question.display_name),
                 "asked_at": timezone.localtime(question.created_at).isoformat(),
                 "question": public_text(question),
                 "answered_by": answer.author.display_name,

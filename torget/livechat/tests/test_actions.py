@@ -108,13 +108,16 @@ def test_assign_then_answer_publishes_question_and_answer_together(
 def test_national_id_numbers_are_masked_in_what_the_public_receives(
     chat: ChatSession, ask: Ask, alice: User, bob: User
 ) -> None:
-    question = ask(chat, "Mit CPR er 010190-1234. Hvornår bygger I stien?")
+    question = ask(
+        chat, "Mit CPR er 010190-1234. Hvornår bygger I stien?", display_name="Carla 020290-2345"
+    )
     actions.assign_question(question=question, moderator=alice, politician=bob)
     actions.answer_question(question=question, politician=bob, text="Til foråret.")
     [(_seq, _kind, payload)] = events(chat.public_stream)
-    html = payload["html"]
-    assert isinstance(html, dict)
+    html, announce = payload["html"], payload["announce"]
+    assert isinstance(html, dict) and isinstance(announce, dict)
     assert "010190" not in html["da"] and "••••••-••••" in html["da"]
+    assert "020290" not in html["da"] and "020290" not in announce["da"]
 
 
 def test_a_second_moderator_acting_on_a_handled_question_is_told_not_overwritten(
