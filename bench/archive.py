@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from benchkit import latency_summary, machine_facts, machine_load
+from benchkit import latency_summary, machine_facts, machine_load, wait_for_quiet
 
 REPO = Path(__file__).resolve().parent.parent
 VERIFY_TARGET_S = 30.0
@@ -91,7 +91,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--reuse",
         action="store_true",
         help="measure verify, search and export on the archive an earlier run built in "
-        "--database-url (kept with --keep), without appending",
+        "--database-url (a PostgreSQL database is never dropped), without appending",
+    )
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        help="after appending, wait up to this many seconds for CPU pressure below 10%% "
+        "before measuring verify, search and export",
     )
     return parser.parse_args(argv)
 
@@ -246,6 +253,19 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     else:
         organisation, start_at, appended, append_figures = build()
     total = ArchiveEntry.objects.count()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # Autovacuum would gather the statistics after a bulk append like this, but on a busy
+        # machine it had not in 25 minutes; without them the planner takes the organisation's
+        # million entries for a few thousand and walks every one of them for a common word.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    waited = 0.0
+    if args.wait_quiet > 0:
+        waited = wait_for_quiet(args.wait_quiet)
+        say(f"waited {waited:.0f} s for a quiet machine: {machine_load()}")
+    load_measured = machine_load()
 
     # 3. Verify.
     started = time.perf_counter()
@@ -309,6 +329,8 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": facts,
         "load_before": load_before,
+        "waited_for_quiet_s": round(waited),
+        "load_at_verify": load_measured,
         "load_after": machine_load(),
         "entries": total,
         **append_figures,

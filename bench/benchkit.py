@@ -9,6 +9,7 @@ import math
 import os
 import platform
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,18 @@ def machine_load() -> dict[str, Any]:
     except (OSError, IndexError, ValueError):
         pass
     return load
+
+
+def wait_for_quiet(limit_seconds: float, pressure_limit: float = 10.0) -> float:
+    """Wait (at most ``limit_seconds``) until other work leaves the CPUs alone; returns the
+    seconds waited. Quiet means the 10-second CPU pressure is below ``pressure_limit`` %."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < limit_seconds:
+        pressure = machine_load().get("cpu_pressure_some_avg10")
+        if pressure is None or pressure < pressure_limit:
+            break
+        time.sleep(5)
+    return time.perf_counter() - started
 
 
 def machine_facts() -> dict[str, Any]:

@@ -57,7 +57,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from benchkit import latency_summary, machine_facts, machine_load, ms, percentile
+from benchkit import latency_summary, machine_facts, machine_load, ms, percentile, wait_for_quiet
 
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "bench-dialog"
@@ -103,18 +103,6 @@ def process_cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and all its threads, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wait_for_quiet(limit_seconds: float, pressure_limit: float = 10.0) -> float:
-    """Wait (at most ``limit_seconds``) until other work leaves the CPUs alone; returns the
-    seconds waited. Quiet means the 10-second CPU pressure is below ``pressure_limit`` %."""
-    started = time.perf_counter()
-    while time.perf_counter() - started < limit_seconds:
-        pressure = machine_load().get("cpu_pressure_some_avg10")
-        if pressure is None or pressure < pressure_limit:
-            break
-        time.sleep(5)
-    return time.perf_counter() - started
 
 
 @dataclass
