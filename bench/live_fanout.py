@@ -84,7 +84,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from benchkit import machine_facts, machine_load, ms, percentile
+from benchkit import machine_facts, machine_load, ms, percentile, wait_for_quiet
 
 REPO = Path(__file__).resolve().parent.parent
 SLUG = "bench-live"
@@ -117,18 +117,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def wait_until_quiet(limit_seconds: float, pressure_limit: float = 10.0) -> float:
-    """Wait (at most ``limit_seconds``) until the 10-second CPU pressure from other work is
-    below ``pressure_limit`` %; returns the seconds waited."""
-    started = time.time()
-    while time.time() - started < limit_seconds:
-        pressure = machine_load().get("cpu_pressure_some_avg10")
-        if pressure is None or pressure < pressure_limit:
-            break
-        time.sleep(5)
-    return time.time() - started
 
 
 def raise_open_files_limit() -> tuple[int, int]:
@@ -1031,7 +1019,7 @@ def run_benchmark(
     )
 
     if args.wait_quiet > 0:
-        waited = wait_until_quiet(args.wait_quiet)
+        waited = wait_for_quiet(args.wait_quiet)
         load_before = machine_load()
         say(f"waited {waited:.0f} s for a quiet machine: {load_before}")
     cpus = sorted(os.sched_getaffinity(0))
