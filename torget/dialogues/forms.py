@@ -14,22 +14,19 @@ from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel
 
 
-class ContributionForm(forms.Form):
+class CitizenPostForm(forms.Form):
+    """What every citizen's post has: a name to show, the text (its limit set per request),
+    a trap field for automated senders and the form's one-time token."""
+
+    text_label = _("Your contribution")
+    text_rows = 6
+
     display_name = CleanTextField(
         label=_("Your name as it will be shown"),
         max_length=80,
         help_text=_("You may use a display name instead of your real name."),
         # WCAG 1.3.5: the purpose of fields about the person is named for autofill.
         widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
-    )
-    email = forms.EmailField(
-        label=_("E-mail (optional)"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_(
-            "Only for notices about your contribution and the feedback report. We first send a "
-            "link to confirm the address. It is never shown publicly."
-        ),
     )
     # A hidden field that people never see; automated senders tend to fill it in.
     website = forms.CharField(
@@ -39,17 +36,17 @@ class ContributionForm(forms.Form):
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    field_order = ["display_name", "text", "email", "website", "submission_token"]
+    field_order = ["display_name", "text", "website", "submission_token"]
 
     def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
         super().__init__(*args, **kwargs)
         self.max_length = max_length
-        # The limit comes from the rule set in force, so the field is built per request.
+        # The limit comes from the rule set or the chat, so the field is built per request.
         self.fields["text"] = CleanTextField(
-            label=_("Your contribution"),
+            label=self.text_label,
             max_length=max_length,
-            widget=forms.Textarea(attrs={"rows": 6}),
+            widget=forms.Textarea(attrs={"rows": self.text_rows}),
             help_text=_("At most %(limit)s characters.") % {"limit": max_length},
         )
         self.order_fields(self.field_order)
@@ -57,6 +54,20 @@ class ContributionForm(forms.Form):
     @property
     def is_spam(self) -> bool:
         return bool(self.cleaned_data.get("website"))
+
+
+class ContributionForm(CitizenPostForm):
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "Only for notices about your contribution and the feedback report. We first send a "
+            "link to confirm the address. It is never shown publicly."
+        ),
+    )
+
+    field_order = ["display_name", "text", "email", "website", "submission_token"]
 
 
 class MissionCardForm(forms.ModelForm[Dialogue]):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation, Role, User
 from torget.core.forms import CleanTextField, LocalDateTimeInput
+from torget.dialogues.forms import CitizenPostForm
 from torget.livechat.models import RETIRED_SEAT_POSITION, ChatSession, PanelSeat
 from torget.moderation.models import RuleSet
 
@@ -17,38 +17,9 @@ ANSWER_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 1000
 
 
-class QuestionForm(forms.Form):
-    display_name = CleanTextField(
-        label=_("Your name as it will be shown"),
-        max_length=80,
-        help_text=_("You may use a display name instead of your real name."),
-        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
-    )
-    # A hidden field that people never see; automated senders tend to fill it in.
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    submission_token = forms.UUIDField(widget=forms.HiddenInput)
-
-    field_order = ["display_name", "text", "website", "submission_token"]
-
-    def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
-        super().__init__(*args, **kwargs)
-        self.max_length = max_length
-        self.fields["text"] = CleanTextField(
-            label=_("Your question"),
-            max_length=max_length,
-            widget=forms.Textarea(attrs={"rows": 4}),
-            help_text=_("At most %(limit)s characters.") % {"limit": max_length},
-        )
-        self.order_fields(self.field_order)
-
-    @property
-    def is_spam(self) -> bool:
-        return bool(self.cleaned_data.get("website"))
+class QuestionForm(CitizenPostForm):
+    text_label = _("Your question")
+    text_rows = 4
 
 
 class RejectForm(forms.Form):
