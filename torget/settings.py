@@ -85,6 +85,27 @@ def parse_database_url(url: str) -> dict[str, Any]:
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         if not parts.path.strip("/"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r}: the database name is missing")
+        pool_size = env_int("DATABASE_POOL_SIZE", 10)
+        conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0)
+        if pool_size < 0:
+            raise ImproperlyConfigured(f"DATABASE_POOL_SIZE={pool_size}: use 0 (no pool) or more")
+        if pool_size and conn_max_age:
+            raise ImproperlyConfigured(
+                "DATABASE_CONN_MAX_AGE keeps a connection per thread, DATABASE_POOL_SIZE shares "
+                "a few between threads: set one of them to 0."
+            )
+        if pool_size:
+            # Under ASGI every request runs its database work in a thread of its own, so a
+            # connection kept per thread is never reused: without a pool each request (and
+            # each live viewer connecting) opened a new PostgreSQL connection, a quarter of
+            # a chat question's CPU time. The pool also caps the connections per worker
+            # process: a reconnect storm of thousands of viewers waits its turn for one of
+            # them rather than running PostgreSQL out of connections (max_connections).
+            options["pool"] = {
+                "min_size": 1,
+                "max_size": pool_size,
+                "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 30),
+            }
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -92,7 +113,7 @@ def parse_database_url(url: str) -> dict[str, Any]:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 0),
+            "CONN_MAX_AGE": conn_max_age,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(

@@ -36,6 +36,35 @@ def test_postgres_url_is_split_into_parts() -> None:
     assert config["NAME"] == "torget"
 
 
+def test_postgres_shares_a_pool_of_connections_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    config = parse_database_url("postgres://torget@db.example/torget")
+    assert config["OPTIONS"]["pool"]["max_size"] == 10
+    assert config["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
+
+
+def test_a_pool_size_of_zero_gives_plain_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "60")
+    config = parse_database_url("postgres://torget@db.example/torget")
+    assert "pool" not in config["OPTIONS"]
+    assert config["CONN_MAX_AGE"] == 60
+
+
+@pytest.mark.parametrize(
+    ("pool", "max_age", "message"),
+    [("-1", "0", "DATABASE_POOL_SIZE=-1"), ("5", "60", "set one of them to 0")],
+)
+def test_contradictory_connection_settings_are_refused(
+    monkeypatch: pytest.MonkeyPatch, pool: str, max_age: str, message: str
+) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", pool)
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", max_age)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        parse_database_url("postgres://torget@db.example/torget")
+
+
 @pytest.mark.parametrize(
     "url", ["mysql://x@y/z", "postgres://x@y", "sqlite://host/file.db", "sqlite:///"]
 )

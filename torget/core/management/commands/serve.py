@@ -11,6 +11,14 @@ from django.core.management.base import BaseCommand, CommandParser
 # Live responses never end by themselves: on shutdown they get this long, then they are cut
 # and the browsers reconnect (with Last-Event-ID) to whichever server answers next.
 GRACEFUL_SHUTDOWN_SECONDS = 5
+# With --workers, the supervisor restarts a worker that does not answer its ping in time.
+# uvicorn's 5 s is too short for a worker that is busy writing to thousands of viewers on a
+# loaded machine: it was killed mid-broadcast (bench/live_fanout.py, 10,000 viewers), which
+# cut every one of its viewers. A worker that is really stuck is still replaced.
+WORKER_HEALTHCHECK_SECONDS = 60
+# Connections waiting to be accepted. After a restart every browser reconnects at once; the
+# kernel caps this at net.core.somaxconn (4096 on Debian).
+LISTEN_BACKLOG = 4096
 
 
 class Command(BaseCommand):
@@ -42,4 +50,6 @@ class Command(BaseCommand):
             log_level="info" if settings.DEBUG else "warning",
             proxy_headers=True,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
+            backlog=LISTEN_BACKLOG,
         )
