@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 
 from torget.realtime.broker import get_broker
 from torget.realtime.models import (
@@ -35,10 +35,30 @@ def publish(*, stream: str, kind: str, payload: Mapping[str, Any]) -> StreamEven
     stored: dict[str, Any] = json.loads(
         json.dumps(dict(payload), cls=DjangoJSONEncoder, allow_nan=False)
     )
-    with transaction.atomic():
-        row, _created = Stream.objects.select_for_update().get_or_create(name=stream)
-        row.last_seq += 1
-        row.save(update_fields=["last_seq"])
-        event = StreamEvent.objects.create(stream=row, seq=row.last_seq, kind=kind, payload=stored)
-        get_broker().publish(Event(stream=stream, seq=event.seq, kind=kind, payload=stored))
+    # No savepoint: if anything here fails, the caller's whole action must not commit.
+    with transaction.atomic(savepoint=False):
+        stream_id, seq = _next_number(stream)
+        event = StreamEvent.objects.create(stream_id=stream_id, seq=seq, kind=kind, payload=stored)
+        get_broker().publish(Event(stream=stream, seq=seq, kind=kind, payload=stored))
     return event
+
+
+_NEXT = "UPDATE realtime_stream SET last_seq = last_seq + 1 WHERE name = %s"
+_NUMBER = "SELECT id, last_seq FROM realtime_stream WHERE name = %s"
+
+
+def _next_number(stream: str) -> tuple[int, int]:
+    """Take the stream's next number, locking its row until the transaction ends: one
+    statement where the database can return what it updated (every chat question and answer
+    publishes, and the ORM's lock, read and save were three)."""
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(_NEXT + " RETURNING id, last_seq", [stream])
+        else:  # SQLite before 3.35; its write lock is already the transaction's
+            cursor.execute(_NEXT, [stream])
+            cursor.execute(_NUMBER, [stream])
+        row = cursor.fetchone()
+    if row is None:  # the stream's first event: make its row (racing creators meet in get)
+        Stream.objects.get_or_create(name=stream)
+        return _next_number(stream)
+    return int(row[0]), int(row[1])
