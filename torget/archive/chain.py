@@ -149,6 +149,18 @@ def _walk(lo: int, hi: int | None, prev_hash: str, batch_size: int) -> _Segment:
     return _Segment(checked, with_content, count, prev_hash, None)
 
 
+def _drop_connections() -> None:
+    """Close every database connection before forking, pooled ones included: a child that
+    inherits an open connection shares its socket with the parent and the other children,
+    and their queries then read each other's rows (entries reported missing that are not).
+    ``close_all`` only hands a pooled connection back to the pool, which keeps it open."""
+    connections.close_all()
+    for wrapper in connections.all(initialized_only=True):
+        close_pool = getattr(wrapper, "close_pool", None)
+        if close_pool is not None:
+            close_pool()
+
+
 def _walk_in_child(arguments: tuple[int, int | None, str, int]) -> _Segment:
     connections.close_all()  # never share the parent's database connection
     return _walk(*arguments)
@@ -180,7 +192,7 @@ def verify_chain(
     prev_hash = GENESIS_HASH
     with contextlib.ExitStack() as stack:
         if workers > 1 and len(jobs) > 1:
-            connections.close_all()  # the children must not share this connection
+            _drop_connections()  # the children must not share them
             pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
             segments: Iterable[_Segment] = pool.imap(_walk_in_child, jobs)
         else:
