@@ -20,8 +20,9 @@ from typing import Any
 
 from django.db import connection, connections
 from django.db.models import Max
+from django.utils.dateparse import parse_datetime
 
-from torget.archive.models import GENESIS_HASH, ArchiveContent, ArchiveEntry, ChainHead, Disposal
+from torget.archive.models import GENESIS_HASH, ArchiveEntry, ChainHead, Disposal
 
 # Columns copied out of the canonical record for searching; verify compares them.
 _COLUMNS = (
@@ -84,7 +85,7 @@ class VerifyReport:
 
 # The record keys the searchable columns (_COLUMNS[1:13]) were copied from, in that order.
 _RECORD_VALUES = itemgetter(*(_RECORD_KEYS.get(column, column) for column in _COLUMNS[1:13]))
-_SEQ, _AT, _CONTENT_SHA, _CANONICAL, _PREV, _HASH = 0, 1, 12, 13, 14, 15
+_SEQ, _AT, _CONTENT_SHA, _CANONICAL, _PREV, _HASH, _BODY = 0, 1, 12, 13, 14, 15, 16
 
 
 def _entry_problem(row: tuple[Any, ...], expected_seq: int, prev_hash: str) -> str | None:
@@ -103,7 +104,9 @@ def _entry_problem(row: tuple[Any, ...], expected_seq: int, prev_hash: str) -> s
         return "its canonical record is not valid"
     if record.get("prev") != prev_hash or record.get("seq") != seq:
         return "its hashed record names another position in the chain"
-    stored = (_stored_time(row[_AT]), *row[2:13])
+    stored = row[_AT:13]  # the time as text in the hashed format (_iter_rows)
+    if hashed != stored and hashed[0] != stored[0]:
+        stored = (_stored_text_time(stored[0]), *stored[1:])
     if hashed != stored:
         column = next(c for c, a, b in zip(_COLUMNS[1:13], hashed, stored, strict=True) if a != b)
         return f"its column {column!r} differs from what was hashed"
@@ -121,13 +124,28 @@ class _Segment:
 
 def _walk(lo: int, hi: int | None, prev_hash: str, batch_size: int) -> _Segment:
     """Check the entries after ``lo`` up to ``hi`` (to the end when None) and their stored
-    contents; ``prev_hash`` is the hash the first of them must name."""
-    checked = with_content = 0
+    contents; ``prev_hash`` is the hash the first of them must name.
+
+    Each content is read beside its entry (one pass, not two). A broken entry is reported
+    before a changed content in the same part, as when the contents were checked after the
+    entries: the chain itself comes first."""
+    checked = with_content = contents = 0
+    altered: Problem | None = None
     for row in _iter_rows(lo, hi, batch_size):
         problem = _entry_problem(row, lo + checked + 1, prev_hash)
         if problem is not None:
             return _Segment(checked, with_content, 0, prev_hash, Problem(row[_SEQ], problem))
-        with_content += bool(row[_CONTENT_SHA])
+        content_sha256 = row[_CONTENT_SHA]
+        if content_sha256:
+            with_content += 1
+        body = row[_BODY]
+        if body is not None and altered is None:
+            if sha256_text(body) == content_sha256:
+                contents += 1
+            else:
+                altered = Problem(
+                    row[_SEQ], "its stored content does not match the hash in the entry"
+                )
         prev_hash = row[_HASH]
         checked += 1
     if hi is not None and lo + checked != hi:
@@ -135,18 +153,7 @@ def _walk(lo: int, hi: int | None, prev_hash: str, batch_size: int) -> _Segment:
         return _Segment(
             checked, with_content, 0, prev_hash, Problem(missing, f"entry #{missing} is missing")
         )
-    contents = ArchiveContent.objects.filter(entry_id__gt=lo).order_by("entry_id")
-    if hi is not None:
-        contents = contents.filter(entry_id__lte=hi)
-    count = 0
-    for seq, body, expected in contents.values_list(
-        "entry_id", "body", "entry__content_sha256"
-    ).iterator(chunk_size=batch_size):
-        if sha256_text(body) != expected:
-            altered = Problem(seq, "its stored content does not match the hash in the entry")
-            return _Segment(checked, with_content, count, prev_hash, altered)
-        count += 1
-    return _Segment(checked, with_content, count, prev_hash, None)
+    return _Segment(checked, with_content, contents, prev_hash, altered)
 
 
 def _drop_connections() -> None:
@@ -227,33 +234,70 @@ def verify_chain(
     return VerifyReport(checked, contents, disposed, prev_hash, None)
 
 
-# Built from this module's own column names; no input reaches it.
-_COLUMN_LIST = ", ".join(_COLUMNS)
-_SELECT_AFTER = (
-    f"SELECT {_COLUMN_LIST} FROM archive_archiveentry "  # noqa: S608
-    "WHERE seq > %s AND seq <= %s ORDER BY seq LIMIT %s"
-)
+# Built from this module's own column names; no input reaches it. The time is read as text in
+# the hashed format (UTC, six decimals), made by the database: converting a million values to
+# datetimes and formatting them again in Python cost a sixth of the check (bench/archive.py).
+# PostgreSQL formats the stored moment. SQLite holds the text Django wrote, UTC as
+# "YYYY-MM-DD HH:MM:SS[.ffffff]"; that shape is rewritten, any other comes back as it is and,
+# when it differs from what was hashed, is read as Django reads it (_stored_text_time).
+_AT_AS_TEXT = {
+    "postgresql": "to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+    "sqlite": (
+        "CASE WHEN substr(e.at, 11, 1) <> ' ' THEN e.at"
+        " WHEN length(e.at) = 26 THEN substr(e.at, 1, 10) || 'T' || substr(e.at, 12) || 'Z'"
+        " WHEN length(e.at) = 19"
+        " THEN substr(e.at, 1, 10) || 'T' || substr(e.at, 12) || '.000000Z'"
+        " ELSE e.at END"
+    ),
+}
+
+
+def _select_after(vendor: str) -> str:
+    columns = ", ".join(
+        _AT_AS_TEXT.get(vendor, "e.at") if column == "at" else f"e.{column}" for column in _COLUMNS
+    )
+    return (
+        f"SELECT {columns}, c.body FROM archive_archiveentry e "  # noqa: S608
+        "LEFT JOIN archive_archivecontent c ON c.entry_id = e.seq "
+        "WHERE e.seq > %s AND e.seq <= %s ORDER BY e.seq LIMIT %s"
+    )
 
 
 def _iter_rows(lo: int, hi: int | None, batch_size: int) -> Iterator[tuple[Any, ...]]:
     """Keyset pagination by seq: steady memory and speed on a million entries. Plain SQL,
-    because the ORM's per-value converters cost as much as the hashing itself; the time
-    comes back as the database stores it and ``_stored_time`` makes it comparable."""
+    because the ORM's per-value converters cost as much as the hashing itself. Each row is
+    the entry's columns (``_COLUMNS``, the time as text, see ``_AT_AS_TEXT``) and the stored
+    content's body, or None when the entry has no stored content."""
     after = lo
     until = hi if hi is not None else 2**62
+    vendor = connection.vendor
+    select = _select_after(vendor)
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(_SELECT_AFTER, [after, until, batch_size])
+            cursor.execute(select, [after, until, batch_size])
             batch = cursor.fetchall()
             if not batch:
                 return
+            if vendor not in _AT_AS_TEXT:
+                batch = [(row[0], _stored_time(row[1]), *row[2:]) for row in batch]
             yield from batch
             after = batch[-1][_SEQ]
 
 
+def _stored_text_time(text: str) -> str:
+    """A stored time in a shape ``_AT_AS_TEXT`` does not rewrite, read as Django reads the
+    column and put in the hashed format; what Django cannot read stays as it is (and so
+    differs from what was hashed)."""
+    try:
+        value = parse_datetime(text)
+    except (TypeError, ValueError):
+        return text
+    return text if value is None else _stored_time(value)
+
+
 def _stored_time(value: datetime) -> str:
-    """The ``at`` column in the hashed format: SQLite hands back a naive datetime in UTC
-    (Django stores UTC there), PostgreSQL an aware one."""
+    """A time read from the ``at`` column in the hashed format: naive ones are in UTC (as
+    Django stores them on SQLite), aware ones are converted."""
     if value.tzinfo is None:
         return value.isoformat(timespec="microseconds") + "Z"
     return format_time(value)

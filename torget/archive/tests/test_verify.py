@@ -4,12 +4,14 @@ non-zero naming the first broken entry when anything was altered, removed or tru
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.archive.tests.helpers import tamper
@@ -135,3 +137,47 @@ def test_several_processes_check_the_chain_and_catch_a_break(
     tamper("UPDATE archive_archiveentry SET kind = 'x' WHERE seq = %s", [target.seq])
     report = verify_chain(part_size=2, workers=2)
     assert report.problem is not None and report.problem.seq == target.seq
+
+
+def test_a_hand_altered_time_is_caught(chain: list[ArchiveEntry]) -> None:
+    target = chain[2]
+    tamper(
+        "UPDATE archive_archiveentry SET at = %s WHERE seq = %s",
+        [target.at + timedelta(microseconds=1), target.seq],
+    )
+    assert f"#{target.seq}: its column 'at' differs from what was hashed" in str(_broken())
+
+
+def test_times_on_the_whole_second_and_before_1970_verify(
+    open_dialogue: Dialogue,
+) -> None:
+    from torget.archive.actions import NewEntry, append_many
+    from torget.archive.chain import verify_chain
+
+    with transaction.atomic():
+        append_many(
+            [
+                NewEntry(kind=EntryKind.DIALOGUE_EDITED, at=at, dialogue=open_dialogue)
+                for at in (
+                    datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC),  # SQLite stores no decimals
+                    datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+                    datetime(2026, 6, 1, 14, 30, 0, 5, tzinfo=ZoneInfo("Europe/Copenhagen")),
+                )
+            ]
+        )
+    report = verify_chain()
+    assert report.ok, report.problem
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite keeps the time as text")
+def test_a_time_stored_in_another_shape_is_read_as_django_reads_it(
+    chain: list[ArchiveEntry],
+) -> None:
+    from torget.archive.chain import verify_chain
+
+    target = chain[2]
+    same_moment = target.at.astimezone(UTC).isoformat()  # "…T…+00:00", not what Django writes
+    tamper("UPDATE archive_archiveentry SET at = %s WHERE seq = %s", [same_moment, target.seq])
+    assert verify_chain().ok
+    tamper("UPDATE archive_archiveentry SET at = 'gestern' WHERE seq = %s", [target.seq])
+    assert f"#{target.seq}: its column 'at' differs from what was hashed" in str(_broken())
