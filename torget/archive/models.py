@@ -95,7 +95,9 @@ class ArchiveEntry(models.Model):
         verbose_name_plural = _("archive entries")
         ordering = ["seq"]
         indexes = [
-            models.Index(fields=["organisation", "at"]),
+            # With seq, a dated search finds its span of entry numbers from the index alone
+            # (queries._seq_span); it serves everything (organisation, at) served.
+            models.Index(fields=["organisation", "at", "seq"]),
             models.Index(fields=["dialogue", "at"]),
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["kind", "at"]),
