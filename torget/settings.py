@@ -54,7 +54,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 def parse_database_url(url: str) -> dict[str, Any]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
     parts = urlsplit(url)
-    options = dict(parse_qsl(parts.query))
+    options: dict[str, Any] = dict(parse_qsl(parts.query))
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if parts.netloc:
