@@ -267,19 +267,23 @@ def submit_contribution(
     language: str,
     max_length: int | None = None,
     now: datetime | None = None,
+    token_looked_up: bool = False,
 ) -> tuple[Contribution, bool]:
     """Store a citizen's contribution durably and return it with ``created``.
 
     A second submit of the same form (same token) returns the stored row and stores nothing.
+    A caller that has just looked the token up itself passes ``token_looked_up`` to save the
+    second lookup; a submit racing in between is still caught by the token's unique constraint.
     Every post is screened on arrival: the flags and priority are stored beside it for the
     moderator, and a post with a national ID number is held from public view until a moderator
     decides, even under post-moderation. Screening never rejects anything by itself.
     An address under a block in force for this dialogue is refused (``ParticipantBlocked``).
     """
     now = now or timezone.now()
-    existing = Contribution.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return existing, False
+    if not token_looked_up:
+        existing = Contribution.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing, False
     result = screen(text, max_length=max_length, language=language)
     try:
         with transaction.atomic():

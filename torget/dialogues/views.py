@@ -132,6 +132,7 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
             language=request.LANGUAGE_CODE,
             max_length=form.max_length,
             now=now,
+            token_looked_up=True,
         )
     except actions.DialogueNotOpen:
         return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)

@@ -6,6 +6,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from torget.accounts.models import Organisation, Role, User
 from torget.accounts.permissions import AnyUser
+from torget.core.caching import forget
 from torget.dialogues.models import AWAITING_STATUSES, Contribution, Dialogue, DialogueState
 from torget.moderation.models import (
     DEFAULT_MAX_LENGTH_FALLBACK,
@@ -32,6 +34,10 @@ from torget.moderation.permissions import (
     can_view_threats,
 )
 
+# Other worker processes with their own in-process cache see a new rule set's limit within
+# this many seconds; with REDIS_URL at once.
+MAX_LENGTH_CACHE_SECONDS = 60
+
 
 def rule_set_in_force(organisation: Organisation) -> RuleSet | None:
     return (
@@ -42,11 +48,27 @@ def rule_set_in_force(organisation: Organisation) -> RuleSet | None:
     )
 
 
+def _max_length_key(organisation_id: int) -> str:
+    return f"torget:max-length:{organisation_id}"
+
+
 def max_length_for(organisation: Organisation) -> int:
+    """The longest contribution the rules in force allow. Every form and submission asks, so
+    it is cached; publishing or changing a rule set drops it (ModerationConfig.ready)."""
+    key = _max_length_key(organisation.pk)
+    cached: int | None = cache.get(key)
+    if cached is not None:
+        return cached
     rule_set = (
         RuleSet.objects.filter(organisation=organisation).order_by("-version").only("max_length")
     ).first()
-    return rule_set.max_length if rule_set else DEFAULT_MAX_LENGTH_FALLBACK
+    max_length = rule_set.max_length if rule_set else DEFAULT_MAX_LENGTH_FALLBACK
+    cache.set(key, max_length, MAX_LENGTH_CACHE_SECONDS)
+    return max_length
+
+
+def forget_max_length(*, instance: RuleSet, **_signal: object) -> None:
+    forget(_max_length_key(instance.organisation_id))
 
 
 def moderation_queue(organisation: Organisation) -> QuerySet[Contribution]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from django.test import Client
 
 from torget.accounts.models import Organisation
+from torget.accounts.queries import current_organisation
 from torget.dialogues.models import Dialogue
 
 
@@ -25,6 +26,31 @@ def test_a_swedish_authority_speaks_swedish(organisation: Organisation) -> None:
     organisation.save()
     response = Client().get("/")
     assert response["Content-Language"] == "sv"
+
+
+def test_a_change_to_the_authority_holds_from_the_next_request(
+    organisation: Organisation,
+) -> None:
+    # The authority is cached between requests; saving it must drop the cached copy.
+    assert Client().get("/")["Content-Language"] == "da"
+    organisation.default_language = "sv"
+    organisation.name = "Testby Kommun"
+    organisation.save()
+    response = Client().get("/")
+    assert response["Content-Language"] == "sv"
+    assert "Testby Kommun" in response.content.decode()
+
+
+def test_a_view_changing_its_copy_of_the_authority_leaves_the_next_request_alone(
+    organisation: Organisation,
+) -> None:
+    # Each request gets a copy of its own, so a form that fails half-way through changing it
+    # (a ModelForm sets the fields before it validates) cannot leak into other requests.
+    first = current_organisation()
+    assert first is not None
+    first.name = "Not saved"
+    second = current_organisation()
+    assert second is not None and second.name == "Testby Kommune"
 
 
 def test_the_language_switch_remembers_the_choice(organisation: Organisation) -> None:

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
@@ -186,3 +188,22 @@ def test_a_tampered_confirmation_link_is_refused(
     response = client.post(f"/confirm-email/{token[:-2]}xx/")
     assert response.status_code == 400
     assert Contribution.objects.get().email_confirmed_at is None
+
+
+def test_a_submission_looks_its_form_up_once_and_costs_a_fixed_number_of_queries(
+    client: Client, open_dialogue: Dialogue
+) -> None:
+    post(client, open_dialogue, form())  # warm-up: the clock tick and the cached authority
+    with CaptureQueriesContext(connection) as captured:
+        response = post(client, open_dialogue, form())
+    assert response.status_code == 302
+    statements = [query["sql"] for query in captured.captured_queries]
+    token_lookups = [
+        sql
+        for sql in statements
+        if sql.startswith("SELECT") and "submission_token" in sql.split("WHERE")[-1]
+    ]
+    assert len(token_lookups) == 1, token_lookups
+    # The dialogue, the token, then in one transaction: the dialogue locked, the contribution,
+    # the chain head, the archive entry and its content, the new chain head.
+    assert len(statements) <= 10, statements

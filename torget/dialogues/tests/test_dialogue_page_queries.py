@@ -31,8 +31,9 @@ def test_dialogue_page_query_count_is_fixed(
     client: Client, open_dialogue: Dialogue, contribute: Callable[..., Contribution], count: int
 ) -> None:
     _publish(open_dialogue, contribute, count)
-    # organisation, dialogue, rule-set limit, count + page of contributions, feedback report,
-    # the dialogue's live chats, session-less request: nothing per contribution.
-    assert _queries_for_page(client, open_dialogue) == 7
+    # The dialogue, count + page of contributions, feedback report, the dialogue's live chats
+    # (the authority and its rule set's limit are cached; a session-less request): nothing
+    # per contribution.
+    assert _queries_for_page(client, open_dialogue) == 5
     if count > 50:
-        assert _queries_for_page(client, open_dialogue, page=3) == 7
+        assert _queries_for_page(client, open_dialogue, page=3) == 5

@@ -51,3 +51,15 @@ def test_the_rule_sets_limit_is_shown_and_enforced(
     accepted = _post(client, open_dialogue, "Linjeføring B. " + "x" * 285)
     assert accepted.status_code == 302
     assert len(Contribution.objects.get().text) == 300
+
+
+def test_a_new_limit_holds_from_the_next_request_although_the_limit_is_cached(
+    client: Client, organisation: Organisation, open_dialogue: Dialogue
+) -> None:
+    assert "At most 2000 characters." in client.get(f"/d/{open_dialogue.slug}/").content.decode()
+
+    _publish_shorter_limit(organisation, 300)
+
+    assert "At most 300 characters." in client.get(f"/d/{open_dialogue.slug}/").content.decode()
+    assert _post(client, open_dialogue, "x" * 301).status_code == 400
+    assert not Contribution.objects.exists()
