@@ -12,7 +12,9 @@ What it does, in order (everything bounded in count and time; it stops by itself
    client to count the SQL queries per page (the target asks for a fixed count) and to time
    the view without HTTP (the nearest we get to server-side figures without changing the app).
 3. Starts the real server (``torget serve``, uvicorn over ASGI) pinned to one core, pins this
-   process (the load generator) to the other, waits until the server answers, then:
+   process (the load generator) to the other (with ``--workers`` above 1, several server
+   processes and the generator share every core unpinned), waits until the server answers,
+   then:
    * page: GETs the three pages in turn over keep-alive connections, first over one
      connection (latency), then over several at once (throughput). Every response must be
      200 and hold exactly the expected 50 contributions in the expected order; a wrong page
@@ -99,10 +101,20 @@ def free_port() -> int:
         return port
 
 
-def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process and all its threads, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def group_cpu_seconds(group: int) -> float:
+    """CPU time of every live process in process group ``group``: the server started in a
+    session of its own, so that is the supervisor and all its worker processes."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[2]) == group:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 @dataclass
@@ -115,12 +127,12 @@ class Usage:
     wall: float = 0.0
 
     def __post_init__(self) -> None:
-        self.server_cpu = process_cpu_seconds(self.server_pid)
+        self.server_cpu = group_cpu_seconds(self.server_pid)
         self.generator_cpu = time.process_time()
         self.wall = time.perf_counter()
 
     def report(self, requests: int) -> dict[str, Any]:
-        server = process_cpu_seconds(self.server_pid) - self.server_cpu
+        server = group_cpu_seconds(self.server_pid) - self.server_cpu
         generator = time.process_time() - self.generator_cpu
         wall = time.perf_counter() - self.wall
         return {
@@ -329,7 +341,7 @@ def torget_command() -> list[str]:
 
 @contextmanager
 def running_server(
-    port: int, env: dict[str, str], log_path: Path, server_cpu: int | None
+    port: int, env: dict[str, str], log_path: Path, server_cpu: int | None, workers: int = 1
 ) -> Iterator[subprocess.Popen[bytes]]:
     own_cpus = os.sched_getaffinity(0)
     if server_cpu is not None:
@@ -337,7 +349,7 @@ def running_server(
         os.sched_setaffinity(0, {server_cpu})
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*torget_command(), "serve", "--port", str(port)],
+            [*torget_command(), "serve", "--port", str(port), "--workers", str(workers)],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -689,7 +701,7 @@ def usage_line(usage: dict[str, Any]) -> str:
     load = usage["load_after"]
     return (
         f"server CPU {usage['server_cpu_ms_per_request']} ms/request "
-        f"(its core {usage['server_core_busy']:.0%} busy), generator CPU "
+        f"(its cores {usage['server_core_busy']:.0%} busy), generator CPU "
         f"{usage['generator_cpu_ms_per_request']} ms/request; machine load "
         f"{' '.join(load['loadavg'])}, CPU pressure {load.get('cpu_pressure_some_avg10')}%"
     )
@@ -726,6 +738,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--renders", type=int, default=30, help="in-process renders per page")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds per phase")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server worker processes (torget serve --workers); above 1 nothing is pinned",
+    )
     parser.add_argument(
         "--database-url",
         default="",
@@ -842,7 +860,12 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str], 
 
     cpus = sorted(os.sched_getaffinity(0))
     server_cpu, generator_cpu = (cpus[0], cpus[1]) if len(cpus) >= 2 else (None, None)
-    if generator_cpu is not None:
+    if args.workers > 1:
+        # Several workers share all cores with the generator; the CPU figures still say
+        # what each request cost the server (all its processes together).
+        server_cpu = generator_cpu = None
+        say(f"not pinned: {args.workers} server workers and the generator share every core")
+    elif generator_cpu is not None:
         os.sched_setaffinity(0, {generator_cpu})
         say(f"pinned: server on CPU {server_cpu}, load generator (this process) on {generator_cpu}")
     else:
@@ -855,6 +878,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str], 
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "machine": facts,
         "pinning": {"server_cpu": server_cpu, "generator_cpu": generator_cpu},
+        "workers": args.workers,
         "data": {
             "published": len(world.published),
             "hidden": world.hidden,
@@ -873,7 +897,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str], 
         "load_before": load,
     }
 
-    with running_server(port, env, log_path, server_cpu) as server:
+    with running_server(port, env, log_path, server_cpu, args.workers) as server:
         startup = wait_until_answering(server, port, log_path)
         say(f"server answering on 127.0.0.1:{port} after {startup:.1f} s")
 

@@ -55,6 +55,9 @@ def parse_database_url(url: str) -> dict[str, Any]:
     """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
     parts = urlsplit(url)
     options: dict[str, Any] = dict(parse_qsl(parts.query))
+    pool_size = env_int("DATABASE_POOL_SIZE", 10)
+    if pool_size < 0:
+        raise ImproperlyConfigured(f"DATABASE_POOL_SIZE={pool_size}: use 0 (no pool) or more")
     if parts.scheme == "sqlite":
         path = unquote(parts.path)
         if parts.netloc:
@@ -68,7 +71,9 @@ def parse_database_url(url: str) -> dict[str, Any]:
         # The embedded database needs nothing installed: its folder is made on first use.
         db_path.parent.mkdir(parents=True, exist_ok=True)
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, keeping closed connections open for the next request.
+            "ENGINE": "torget.core.sqlite",
+            "POOL_SIZE": pool_size,
             "NAME": str(db_path),
             "OPTIONS": {
                 # WAL lets readers (the SSE streams, the pages) run beside one writer;
@@ -85,10 +90,7 @@ def parse_database_url(url: str) -> dict[str, Any]:
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         if not parts.path.strip("/"):
             raise ImproperlyConfigured(f"DATABASE_URL={url!r}: the database name is missing")
-        pool_size = env_int("DATABASE_POOL_SIZE", 10)
         conn_max_age = env_int("DATABASE_CONN_MAX_AGE", 0)
-        if pool_size < 0:
-            raise ImproperlyConfigured(f"DATABASE_POOL_SIZE={pool_size}: use 0 (no pool) or more")
         if pool_size and conn_max_age:
             raise ImproperlyConfigured(
                 "DATABASE_CONN_MAX_AGE keeps a connection per thread, DATABASE_POOL_SIZE shares "

@@ -17,11 +17,23 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_sqlite_url_gives_wal_and_immediate_transactions(tmp_path: Path) -> None:
     config = parse_database_url(f"sqlite:///{tmp_path}/t.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "torget.core.sqlite"
     assert config["NAME"] == f"{tmp_path}/t.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout" in config["OPTIONS"]["init_command"]
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_sqlite_keeps_closed_connections_up_to_the_pool_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    assert parse_database_url(f"sqlite:///{tmp_path}/t.sqlite3")["POOL_SIZE"] == 10
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "0")
+    assert parse_database_url(f"sqlite:///{tmp_path}/t.sqlite3")["POOL_SIZE"] == 0
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "-1")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOL_SIZE"):
+        parse_database_url(f"sqlite:///{tmp_path}/t.sqlite3")
 
 
 def test_postgres_url_is_split_into_parts() -> None:
