@@ -245,6 +245,15 @@ def accepts_contributions(dialogue: Dialogue, now: datetime) -> bool:
     )
 
 
+_FIELDS_DECIDING_A_SUBMISSION = (
+    "state",
+    "opens_at",
+    "closes_at",
+    "moderation_mode",
+    "case_number",
+)
+
+
 def _new_reference() -> str:
     body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
     return f"T-{body[:4]}-{body[4:]}"
@@ -287,7 +296,13 @@ def submit_contribution(
     result = screen(text, max_length=max_length, language=language)
     try:
         with transaction.atomic():
-            locked = Dialogue.objects.select_for_update().get(pk=dialogue.pk)
+            # Under the lock, read again what decides where the contribution goes (and what
+            # its archive entry records); the rest of the caller's dialogue is only shown.
+            dialogue.refresh_from_db(
+                from_queryset=Dialogue.objects.select_for_update(),
+                fields=_FIELDS_DECIDING_A_SUBMISSION,
+            )
+            locked = dialogue
             if not accepts_contributions(locked, now):
                 raise DialogueNotOpen(locked.slug)
             if email:

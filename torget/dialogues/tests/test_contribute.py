@@ -15,7 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.accounts.models import User
+from torget.dialogues import actions as dialogue_actions
+from torget.dialogues.models import Contribution, ContributionStatus, Dialogue, ModerationMode
 
 
 def form(**overrides: Any) -> dict[str, Any]:
@@ -207,3 +209,23 @@ def test_a_submission_looks_its_form_up_once_and_costs_a_fixed_number_of_queries
     # The dialogue, the token, then in one transaction: the dialogue locked, the contribution,
     # the chain head, the archive entry and its content, the new chain head.
     assert len(statements) <= 10, statements
+
+
+def test_a_dialogue_closed_while_the_form_was_sent_refuses_it(
+    open_dialogue: Dialogue, olga: User, contribute: Callable[..., Contribution]
+) -> None:
+    # The view fetched the dialogue while it was open; the owner closes it before the
+    # contribution is stored. What is read again under the lock decides.
+    seen_open = Dialogue.objects.get(pk=open_dialogue.pk)
+    dialogue_actions.close_dialogue(dialogue=open_dialogue, actor=olga)
+    with pytest.raises(dialogue_actions.DialogueNotOpen):
+        contribute(seen_open)
+    assert Contribution.objects.count() == 0
+
+
+def test_a_switch_to_post_moderation_while_the_form_was_sent_applies_to_it(
+    open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+) -> None:
+    seen_pre = Dialogue.objects.get(pk=open_dialogue.pk)
+    Dialogue.objects.filter(pk=open_dialogue.pk).update(moderation_mode=ModerationMode.POST)
+    assert contribute(seen_pre).status == ContributionStatus.PUBLISHED_UNREVIEWED
