@@ -287,6 +287,8 @@ def submit_contribution(
     moderator, and a post with a national ID number is held from public view until a moderator
     decides, even under post-moderation. Screening never rejects anything by itself.
     An address under a block in force for this dialogue is refused (``ParticipantBlocked``).
+    The fields that decide (state, window, moderation mode, case number) are read into
+    ``dialogue`` again under the row lock, so a change made meanwhile is honoured.
     """
     now = now or timezone.now()
     if not token_looked_up:
@@ -302,23 +304,22 @@ def submit_contribution(
                 from_queryset=Dialogue.objects.select_for_update(),
                 fields=_FIELDS_DECIDING_A_SUBMISSION,
             )
-            locked = dialogue
-            if not accepts_contributions(locked, now):
-                raise DialogueNotOpen(locked.slug)
+            if not accepts_contributions(dialogue, now):
+                raise DialogueNotOpen(dialogue.slug)
             if email:
                 block = block_in_force(
-                    organisation_id=locked.organisation_id,
-                    dialogue_id=locked.pk,
+                    organisation_id=dialogue.organisation_id,
+                    dialogue_id=dialogue.pk,
                     email=email,
                     now=now,
                 )
                 if block is not None:
                     raise ParticipantBlocked(block)
             visible_at_once = (
-                locked.moderation_mode == ModerationMode.POST and not result.should_hold
+                dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
             )
             contribution = Contribution.objects.create(
-                dialogue=locked,
+                dialogue=dialogue,
                 reference=_new_reference(),
                 submission_token=submission_token,
                 display_name=display_name,
@@ -336,14 +337,14 @@ def submit_contribution(
             append_entry(
                 kind=EntryKind.CONTRIBUTION_RECEIVED,
                 at=now,
-                dialogue=locked,
+                dialogue=dialogue,
                 subject_type="contribution",
                 subject_id=contribution.pk,
                 subject_ref=contribution.reference,
                 status=contribution.status,
                 data={
                     "language": language,
-                    "moderation_mode": locked.moderation_mode,
+                    "moderation_mode": dialogue.moderation_mode,
                     "screening": contribution.screening,
                 },
                 content={"display_name": display_name, "text": text, "email": email},
@@ -356,7 +357,7 @@ def submit_contribution(
                     template="dialogues/email/confirm_email.txt",
                     context={
                         "contribution": contribution,
-                        "dialogue": locked,
+                        "dialogue": dialogue,
                         "confirm_path": reverse(
                             "dialogues:confirm-email",
                             kwargs={"token": email_confirmation_token(contribution)},
