@@ -51,6 +51,36 @@ def get_public_dialogue(organisation: Organisation, slug: str) -> Dialogue:
         raise Http404(slug) from None
 
 
+# What the contribution form's POST reads of its dialogue when all goes well, and what its
+# refusal pages show; the page itself (a form with errors) loads the whole dialogue.
+SUBMISSION_FIELDS = (
+    "organisation_id",
+    "slug",
+    "title",
+    "state",
+    "opens_at",
+    "closes_at",
+    "moderation_mode",
+    "case_number",
+)
+
+
+def get_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialogue:
+    """The public dialogue with only ``SUBMISSION_FIELDS`` loaded: a submission is most of
+    what a busy dialogue serves, and loading the whole mission card with its committee and
+    authority was a fifth of its time."""
+    try:
+        dialogue = (
+            Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
+            .only(*SUBMISSION_FIELDS)
+            .get(slug=slug)
+        )
+    except Dialogue.DoesNotExist:
+        raise Http404(slug) from None
+    dialogue.organisation = organisation
+    return dialogue
+
+
 def get_dialogue_for(
     user: AnyUser, organisation: Organisation, pk: int, *, write: bool = False
 ) -> Dialogue:

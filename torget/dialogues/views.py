@@ -32,6 +32,7 @@ from torget.dialogues.permissions import (
 )
 from torget.dialogues.queries import (
     get_dialogue_for,
+    get_dialogue_for_submission,
     get_public_dialogue,
     overdue_feedback,
     public_dialogues,
@@ -93,21 +94,26 @@ def dialogue_detail(request: TorgetRequest, slug: str) -> HttpResponse:
 def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
     if request.organisation is None:
         raise Http404
-    dialogue = get_public_dialogue(request.organisation, slug)
+    dialogue = get_dialogue_for_submission(request.organisation, slug)
     now = timezone.now()
     if not actions.accepts_contributions(dialogue, now):
         return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
     form = ContributionForm(request.POST, max_length=max_length_for(request.organisation))
     if not form.is_valid():
+        dialogue = get_public_dialogue(request.organisation, slug)
         context = _detail_context(request, dialogue, form)
         return render(request, "dialogues/detail.html", context, status=400)
     if form.is_spam:
         return render(request, "dialogues/refused_spam.html", {"dialogue": dialogue}, status=400)
     token = form.cleaned_data["submission_token"]
-    already = Contribution.objects.filter(submission_token=token).only("reference").first()
+    already = (
+        Contribution.objects.filter(submission_token=token)
+        .values_list("reference", flat=True)
+        .first()
+    )
     if already is not None:
         messages.info(request, _("This form was already sent; here is your receipt."))
-        return redirect("dialogues:receipt", reference=already.reference)
+        return redirect("dialogues:receipt", reference=already)
     client = client_hash(request)
     if hit_rate_limit(
         scope="contribute",
