@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 
+import django
 from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "torget.settings")
+django.setup(set_prefix=False)
 
-application = ASGIStaticFilesHandler(get_asgi_application())
+from torget.core.asgi import TorgetASGIHandler  # noqa: E402  (needs the apps loaded)
+
+application = ASGIStaticFilesHandler(TorgetASGIHandler())

@@ -1,0 +1,131 @@
+"""Torget's ASGI handler: a synchronous view's request runs its middleware, view and signals
+on one thread, kept for the next request; an asynchronous view stays on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+from django.core.signals import request_finished, request_started
+from pytest_django import Settings
+
+from torget.core.asgi import TorgetASGIHandler, view_is_async
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+URLS = "torget.core.tests.asgi_urls"
+
+
+class Call:
+    def __init__(self, status: int, headers: dict[str, str], body: str) -> None:
+        self.status, self.headers, self.body = status, headers, body
+
+
+async def call(handler: TorgetASGIHandler, path: str) -> Call:
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"127.0.0.1")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+    sent: list[dict[str, Any]] = []
+    given = False
+    never = asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        nonlocal given
+        if not given:
+            given = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await never.wait()  # the client stays connected
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await handler(scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
+    return Call(start["status"], headers, body.decode())
+
+
+@pytest.fixture
+def signal_threads() -> Any:
+    seen: dict[str, list[int]] = {"started": [], "finished": []}
+
+    def started(**kwargs: Any) -> None:
+        seen["started"].append(threading.get_ident())
+
+    def finished(**kwargs: Any) -> None:
+        seen["finished"].append(threading.get_ident())
+
+    request_started.connect(started)
+    request_finished.connect(finished)
+    yield seen
+    request_started.disconnect(started)
+    request_finished.disconnect(finished)
+
+
+def test_a_sync_view_runs_with_its_signals_on_one_kept_thread(
+    settings: Settings, signal_threads: dict[str, list[int]]
+) -> None:
+    settings.ROOT_URLCONF = URLS
+    handler = TorgetASGIHandler()
+
+    async def two_requests() -> tuple[Call, Call, int]:
+        first = await call(handler, "/sync/")
+        second = await call(handler, "/sync/")
+        return first, second, threading.get_ident()
+
+    first, second, loop_thread = asyncio.run(two_requests())
+    assert first.status == second.status == 200
+    # The site's middleware ran (its security headers are on the response).
+    assert "default-src" in first.headers["content-security-policy"]
+    view_thread = int(first.body)
+    assert view_thread != loop_thread
+    # Signals (which close the request's database connection) ran where the view ran.
+    assert signal_threads["started"][0] == view_thread
+    assert signal_threads["finished"][0] == view_thread
+    # The next request was served by the same thread, not a new one.
+    assert int(second.body) == view_thread
+    assert signal_threads["started"][1] == signal_threads["finished"][1] == view_thread
+
+
+def test_an_async_view_stays_on_the_event_loop(settings: Settings) -> None:
+    settings.ROOT_URLCONF = URLS
+    handler = TorgetASGIHandler()
+
+    async def one() -> tuple[Call, int]:
+        return await call(handler, "/async/"), threading.get_ident()
+
+    answer, loop_thread = asyncio.run(one())
+    assert answer.status == 200
+    assert int(answer.body) == loop_thread
+    assert "default-src" in answer.headers["content-security-policy"]
+
+
+def test_a_path_no_view_answers_gets_the_sites_404() -> None:
+    handler = TorgetASGIHandler()
+    answer = asyncio.run(call(handler, "/no/such/page/"))
+    assert answer.status == 404
+    assert "default-src" in answer.headers["content-security-policy"]
+
+
+def test_view_is_async_tells_the_live_streams_from_the_pages(settings: Settings) -> None:
+    from django.test import RequestFactory
+
+    factory = RequestFactory()
+    assert view_is_async(factory.get("/chat/some-chat/live/"))
+    assert not view_is_async(factory.get("/"))
+    assert not view_is_async(factory.get("/no/such/page/"))
