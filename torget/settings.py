@@ -74,6 +74,8 @@ def parse_database_url(url: str) -> dict[str, Any]:
             # Django's SQLite backend, keeping closed connections open for the next request.
             "ENGINE": "torget.core.sqlite",
             "POOL_SIZE": pool_size,
+            # Write transactions queue on a lock file rather than in SQLite's busy handler.
+            "WRITER_QUEUE": True,
             "NAME": str(db_path),
             "OPTIONS": {
                 # WAL lets readers (the SSE streams, the pages) run beside one writer;
