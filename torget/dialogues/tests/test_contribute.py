@@ -209,6 +209,8 @@ def test_a_submission_looks_its_form_up_once_and_costs_a_fixed_number_of_queries
     # The dialogue, the token, then in one transaction: the dialogue locked, the contribution,
     # the chain head, the archive entry and its content, the new chain head.
     assert len(statements) <= 10, statements
+    # The dialogue is read without its committee and authority (the page is not rendered).
+    assert not [sql for sql in statements if "JOIN" in sql], statements
 
 
 def test_a_dialogue_closed_while_the_form_was_sent_refuses_it(
