@@ -3,12 +3,13 @@
 Under ASGI Django loads the middleware for async use. Torget's middleware is synchronous, so
 each request of a synchronous view went from the event loop to a thread (the middleware), back
 to the loop (Django's async core, which resolves the URL) and to the thread again (the view),
-and the same way back: four hand-overs between threads, each waiting for the other to take the
-GIL, on every page and every form sent. Here the middleware is loaded a second time for
-synchronous use, as under WSGI, and a request whose view is synchronous runs through it in one
-``sync_to_async`` call: on the request's own thread, the one Django's request signals (which
-close the database connection) run on. A request for an asynchronous view (the live streams)
-takes Django's async path unchanged, so a stream holds no thread while it waits for events.
+and the same way back: six hand-overs between threads instead of two, each waiting for the
+other to take the GIL, on every page and every form sent. Here the middleware is loaded a
+second time for synchronous use, as under WSGI, and a request whose view is synchronous runs
+through it in one ``sync_to_async`` call: on the request's own thread, the one Django's
+request signals (which close the database connection) run on. A request for an asynchronous
+view (the live streams) takes Django's async path unchanged, so a stream holds no thread while
+it waits for events.
 
 Django also gives every request a thread of its own, started for it and stopped after it
 (asgiref's ``ThreadSensitiveContext``): the request's synchronous work, its signals and the
