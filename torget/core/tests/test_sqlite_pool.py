@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from torget.core.sqlite.base import DatabaseWrapper
-from torget.settings import parse_database_url
+from torget.core.tests.sqlite_wrappers import standalone_settings
 
 
 @pytest.fixture
@@ -23,15 +23,7 @@ def settings_for(
 
     def make(pool_size: int = 2) -> DatabaseWrapper:
         monkeypatch.setenv("DATABASE_POOL_SIZE", str(pool_size))
-        config = parse_database_url(f"sqlite:///{tmp_path}/pool.sqlite3")
-        config.update(
-            ATOMIC_REQUESTS=False,
-            AUTOCOMMIT=True,
-            CONN_MAX_AGE=0,
-            CONN_HEALTH_CHECKS=False,
-            TIME_ZONE=None,
-            TEST={},
-        )
+        config = standalone_settings(tmp_path / "pool.sqlite3")
         wrapper = DatabaseWrapper(config, alias=f"pool-{len(made)}")
         made.append(wrapper)
         return wrapper

@@ -9,14 +9,15 @@ import fcntl
 import os
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connections, transaction
 
 from torget.core.sqlite.base import DatabaseWrapper
-from torget.settings import parse_database_url
+from torget.core.tests.sqlite_wrappers import standalone_settings
 
 Make = Callable[..., DatabaseWrapper]
 
@@ -28,21 +29,12 @@ def database(tmp_path: Path, django_db_blocker: Any) -> Iterator[Make]:
     path = tmp_path / "queue.sqlite3"
 
     def make(*, queue: bool = True, timeout: float = 5.0) -> DatabaseWrapper:
-        config = parse_database_url(f"sqlite:///{path}")
+        config = standalone_settings(path)
         config["OPTIONS"]["init_command"] = config["OPTIONS"]["init_command"].replace(
             "busy_timeout=5000", "busy_timeout=0"
         )
         config["OPTIONS"]["timeout"] = timeout
-        config.update(
-            WRITER_QUEUE=queue,
-            POOL_SIZE=0,
-            ATOMIC_REQUESTS=False,
-            AUTOCOMMIT=True,
-            CONN_MAX_AGE=0,
-            CONN_HEALTH_CHECKS=False,
-            TIME_ZONE=None,
-            TEST={},
-        )
+        config.update(WRITER_QUEUE=queue, POOL_SIZE=0)
         return DatabaseWrapper(config, alias=f"queue-{threading.get_ident()}")
 
     with django_db_blocker.unblock():
@@ -53,32 +45,33 @@ def database(tmp_path: Path, django_db_blocker: Any) -> Iterator[Make]:
         yield make
 
 
-def write_many(make: Make, writer: str, count: int, errors: list[str], queue: bool) -> None:
-    db = make(queue=queue)
+@contextmanager
+def registered(db: DatabaseWrapper) -> Iterator[DatabaseWrapper]:
+    """Make ``db`` known to ``transaction.atomic(using=db.alias)``; close it afterwards."""
+    connections[db.alias] = db
     try:
-        for n in range(count):
-            try:
-                with transaction.atomic(using=db.alias), db.cursor() as cursor:
-                    cursor.execute("SELECT count(*) FROM t")
-                    cursor.execute("INSERT INTO t VALUES (%s, %s)", [writer, n])
-            except OperationalError as exc:
-                errors.append(str(exc))
+        yield db
     finally:
         db.close()
+        del connections[db.alias]
+
+
+def write_many(db: DatabaseWrapper, writer: str, count: int, errors: list[str]) -> None:
+    for n in range(count):
+        try:
+            with transaction.atomic(using=db.alias), db.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM t")
+                cursor.execute("INSERT INTO t VALUES (%s, %s)", [writer, n])
+        except OperationalError as exc:
+            errors.append(str(exc))
 
 
 def run_writers(make: Make, threads: int, count: int, queue: bool) -> list[str]:
-    from django.db import connections
-
     errors: list[str] = []
 
     def one(number: int) -> None:
-        db = make(queue=queue)
-        connections[db.alias] = db  # transaction.atomic(using=…) looks the alias up
-        try:
-            write_many(lambda **_: db, f"t{number}", count, errors, queue)
-        finally:
-            del connections[db.alias]
+        with registered(make(queue=queue)) as db:
+            write_many(db, f"t{number}", count, errors)
 
     workers = [threading.Thread(target=one, args=(n,)) for n in range(threads)]
     for worker in workers:
@@ -140,11 +133,7 @@ def lock_file_is_free(db: DatabaseWrapper) -> bool:
 
 @pytest.mark.parametrize("ending", ["commit", "error", "close"])
 def test_the_queue_is_let_go_however_the_transaction_ends(database: Make, ending: str) -> None:
-    from django.db import connections
-
-    db = database()
-    connections[db.alias] = db
-    try:
+    with registered(database()) as db:
         atomic = transaction.atomic(using=db.alias)
         atomic.__enter__()
         with db.cursor() as cursor:
@@ -163,40 +152,26 @@ def test_the_queue_is_let_go_however_the_transaction_ends(database: Make, ending
         # And the next transaction of this process is not kept waiting.
         with transaction.atomic(using=db.alias), db.cursor() as cursor:
             cursor.execute("INSERT INTO t VALUES ('next', 2)")
-    finally:
-        db.close()
-        del connections[db.alias]
 
 
 def test_a_thread_waiting_longer_than_the_busy_timeout_is_told_the_database_is_locked(
     database: Make,
 ) -> None:
-    from django.db import connections
-
-    holder = database()
-    connections[holder.alias] = holder
     failures: list[str] = []
 
     def second() -> None:
-        db = database(timeout=0.2)
-        connections[db.alias] = db
-        try:
-            with transaction.atomic(using=db.alias), db.cursor() as cursor:
-                cursor.execute("INSERT INTO t VALUES ('second', 1)")
-        except OperationalError as exc:
-            failures.append(str(exc))
-        finally:
-            db.close()
-            del connections[db.alias]
+        with registered(database(timeout=0.2)) as db:
+            try:
+                with transaction.atomic(using=db.alias), db.cursor() as cursor:
+                    cursor.execute("INSERT INTO t VALUES ('second', 1)")
+            except OperationalError as exc:
+                failures.append(str(exc))
 
-    try:
-        with transaction.atomic(using=holder.alias), holder.cursor() as cursor:
-            cursor.execute("INSERT INTO t VALUES ('holder', 1)")
-            waiter = threading.Thread(target=second)
-            waiter.start()
-            waiter.join(10)
-    finally:
-        holder.close()
-        del connections[holder.alias]
+    holder = database()
+    with registered(holder), transaction.atomic(using=holder.alias), holder.cursor() as cursor:
+        cursor.execute("INSERT INTO t VALUES ('holder', 1)")
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        waiter.join(10)
     assert failures == ["database is locked"]
     assert count_rows(database) == 1
