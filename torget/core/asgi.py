@@ -1,21 +1,21 @@
 """Django's ASGI handler, with fewer hand-overs between the event loop and threads.
 
-Under ASGI Django loads the middleware for async use. Torget's middleware is synchronous, so
-each request of a synchronous view went from the event loop to a thread (the middleware), back
-to the loop (Django's async core, which resolves the URL) and to the thread again (the view),
-and the same way back: six hand-overs between threads instead of two, each waiting for the
-other to take the GIL, on every page and every form sent. Here the middleware is loaded a
-second time for synchronous use, as under WSGI, and a request whose view is synchronous runs
-through it in one ``sync_to_async`` call: on the request's own thread, the one Django's
-request signals (which close the database connection) run on. A request for an asynchronous
+Under ASGI Django loads the middleware for async use, and hands each request over to a
+thread several times: for the ``request_started`` signal, for the synchronous middleware,
+back to the loop (Django's async core, which resolves the URL), to the thread again for the
+view, and once more to close the response (``request_finished``) — each time waiting for the
+other side to take the GIL, on every page and every form sent. Torget's middleware and pages
+are synchronous, so here the middleware is loaded a second time for synchronous use, as under
+WSGI, and a request whose view is synchronous goes to its thread once: the signals, the
+middleware, the view and the closing of a complete response all run in one ``sync_to_async``
+call, on the request's own thread (where its database connection is opened and closed). Only
+reading the body and sending the response stay on the loop. A request for an asynchronous
 view (the live streams) takes Django's async path unchanged, so a stream holds no thread while
 it waits for events.
 
 Django also gives every request a thread of its own, started for it and stopped after it
-(asgiref's ``ThreadSensitiveContext``): the request's synchronous work, its signals and the
-closing of its response all run there, so its database connection is opened and closed on
-one thread. Here that thread is taken from a small set kept for the next request, as a WSGI
-server keeps its threads, instead of being started anew.
+(asgiref's ``ThreadSensitiveContext``). Here that thread is taken from a small set kept for
+the next request, as a WSGI server keeps its threads, instead of being started anew.
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
 from django.conf import settings
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import HttpRequest
+from django.http import FileResponse
 from django.http.response import HttpResponseBase
-from django.urls import Resolver404, get_resolver
+from django.urls import Resolver404, get_resolver, set_script_prefix
 
 # Idle request threads kept per worker process; more run at once when more requests do.
 IDLE_THREADS = 32
@@ -61,18 +63,55 @@ class TorgetASGIHandler(ASGIHandler):
             else:
                 thread.shutdown(wait=False)
 
-    async def get_response_async(self, request: HttpRequest) -> HttpResponseBase:
-        if view_is_async(request):
-            response: HttpResponseBase = await super().get_response_async(request)
-            return response
-        get_response = sync_to_async(self._sync_handler.get_response, thread_sensitive=True)
-        return await get_response(request)
+    async def handle(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if view_is_async(path_info(scope)):
+            await super().handle(scope, receive, send)
+            return
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        try:
+            respond = sync_to_async(self._respond, thread_sensitive=True)
+            response = await respond(scope, body_file)
+            await self.send_response(response, send)
+            if response.streaming:  # closed once its last part is sent
+                await sync_to_async(response.close, thread_sensitive=True)()
+        finally:
+            body_file.close()
+
+    def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
+        """Everything of a synchronous view's request that is not sending: on one thread.
+
+        A response that is not streamed is complete here, so it is closed (which sends
+        ``request_finished`` and closes the database connection) before it is sent, in the same
+        hand-over. A synchronous view cannot be stopped when its client goes away, so nothing
+        listens for the disconnect meanwhile; what it has stored stays stored.
+        """
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, response = self.create_request(scope, body_file)
+        if request is not None:
+            response = self._sync_handler.get_response(request)
+            response._handler_class = self.__class__  # type: ignore[attr-defined]
+            if isinstance(response, FileResponse):
+                response.block_size = self.chunk_size
+        assert response is not None
+        if not response.streaming:
+            response.close()
+        return response
 
 
-def view_is_async(request: HttpRequest) -> bool:
+def path_info(scope: dict[str, Any]) -> str:
+    """The request's path below the script prefix, as Django's request will have it."""
+    path: str = scope["path"]
+    return path.removeprefix(get_script_prefix(scope))
+
+
+def view_is_async(path_info: str) -> bool:
     """Whether the URL's view is a coroutine function (a path no view answers: not)."""
     try:
-        match = get_resolver(settings.ROOT_URLCONF).resolve(request.path_info)
+        match = get_resolver(settings.ROOT_URLCONF).resolve(path_info)
     except Resolver404:
         return False
     view: Any = match.func

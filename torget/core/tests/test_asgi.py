@@ -122,10 +122,7 @@ def test_a_path_no_view_answers_gets_the_sites_404() -> None:
     assert "default-src" in answer.headers["content-security-policy"]
 
 
-def test_view_is_async_tells_the_live_streams_from_the_pages(settings: Settings) -> None:
-    from django.test import RequestFactory
-
-    factory = RequestFactory()
-    assert view_is_async(factory.get("/chat/some-chat/live/"))
-    assert not view_is_async(factory.get("/"))
-    assert not view_is_async(factory.get("/no/such/page/"))
+def test_view_is_async_tells_the_live_streams_from_the_pages() -> None:
+    assert view_is_async("/chat/some-chat/live/")
+    assert not view_is_async("/")
+    assert not view_is_async("/no/such/page/")
