@@ -197,7 +197,8 @@ def contribute() -> Callable[..., Contribution]:
         dialogue: Dialogue, text: str = "Linjeføring B er tryggest.", **kw: Any
     ) -> Contribution:
         contribution, _created = dialogue_actions.submit_contribution(
-            dialogue=dialogue,
+            organisation=dialogue.organisation,
+            slug=dialogue.slug,
             display_name=kw.pop("display_name", "Carla"),
             text=text,
             email=kw.pop("email", ""),

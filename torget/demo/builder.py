@@ -124,7 +124,8 @@ def _contribute(
     dialogue: Dialogue, name: str, text: str, at: datetime, email: str = ""
 ) -> Contribution:
     contribution, _created = dialogue_actions.submit_contribution(
-        dialogue=dialogue,
+        organisation=dialogue.organisation,
+        slug=dialogue.slug,
         display_name=name,
         text=text,
         email=email,

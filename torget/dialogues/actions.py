@@ -35,6 +35,7 @@ from torget.dialogues.models import (
     FeedbackReport,
     ModerationMode,
 )
+from torget.dialogues.queries import dialogues_for_submission
 from torget.moderation.models import Block
 from torget.moderation.queries import block_in_force
 from torget.screening.api import screen
@@ -63,12 +64,17 @@ class MissionCard(TypedDict):
 class DialogueNotOpen(Exception):
     """The dialogue was not open at the moment of submission (closed, or not yet open)."""
 
+    def __init__(self, dialogue: Dialogue) -> None:
+        super().__init__(dialogue.slug)
+        self.dialogue = dialogue
+
 
 class ParticipantBlocked(Exception):
     """A block in force covers this dialogue and the e-mail address given."""
 
-    def __init__(self, block: Block) -> None:
+    def __init__(self, block: Block, dialogue: Dialogue) -> None:
         super().__init__(block.pk)
+        self.dialogue = dialogue
         self.block = block
 
 
@@ -245,15 +251,6 @@ def accepts_contributions(dialogue: Dialogue, now: datetime) -> bool:
     )
 
 
-_FIELDS_DECIDING_A_SUBMISSION = (
-    "state",
-    "opens_at",
-    "closes_at",
-    "moderation_mode",
-    "case_number",
-)
-
-
 def _new_reference() -> str:
     body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
     return f"T-{body[:4]}-{body[4:]}"
@@ -267,7 +264,8 @@ def email_confirmation_token(contribution: Contribution) -> str:
 
 def submit_contribution(
     *,
-    dialogue: Dialogue,
+    organisation: Organisation,
+    slug: str,
     display_name: str,
     text: str,
     email: str,
@@ -278,7 +276,8 @@ def submit_contribution(
     now: datetime | None = None,
     token_looked_up: bool = False,
 ) -> tuple[Contribution, bool]:
-    """Store a citizen's contribution durably and return it with ``created``.
+    """Store a citizen's contribution to the public dialogue ``slug`` durably and return it
+    with ``created``.
 
     A second submit of the same form (same token) returns the stored row and stores nothing.
     A caller that has just looked the token up itself passes ``token_looked_up`` to save the
@@ -286,9 +285,11 @@ def submit_contribution(
     Every post is screened on arrival: the flags and priority are stored beside it for the
     moderator, and a post with a national ID number is held from public view until a moderator
     decides, even under post-moderation. Screening never rejects anything by itself.
-    An address under a block in force for this dialogue is refused (``ParticipantBlocked``).
-    The fields that decide (state, window, moderation mode, case number) are read into
-    ``dialogue`` again under the row lock, so a change made meanwhile is honoured.
+    The dialogue is read once, under the write lock, so what decides (state, window,
+    moderation mode, case number) is what holds when the contribution is stored; the caller
+    reads it before only to show a page. ``Dialogue.DoesNotExist`` when no public dialogue of
+    the authority has this slug, ``DialogueNotOpen`` outside its window, ``ParticipantBlocked``
+    for an address under a block in force for it.
     """
     now = now or timezone.now()
     if not token_looked_up:
@@ -298,14 +299,10 @@ def submit_contribution(
     result = screen(text, max_length=max_length, language=language)
     try:
         with transaction.atomic():
-            # Under the lock, read again what decides where the contribution goes (and what
-            # its archive entry records); the rest of the caller's dialogue is only shown.
-            dialogue.refresh_from_db(
-                from_queryset=Dialogue.objects.select_for_update(),
-                fields=_FIELDS_DECIDING_A_SUBMISSION,
-            )
+            dialogue = dialogues_for_submission(organisation).select_for_update().get(slug=slug)
+            dialogue.organisation = organisation
             if not accepts_contributions(dialogue, now):
-                raise DialogueNotOpen(dialogue.slug)
+                raise DialogueNotOpen(dialogue)
             if email:
                 block = block_in_force(
                     organisation_id=dialogue.organisation_id,
@@ -314,7 +311,7 @@ def submit_contribution(
                     now=now,
                 )
                 if block is not None:
-                    raise ParticipantBlocked(block)
+                    raise ParticipantBlocked(block, dialogue)
             visible_at_once = (
                 dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
             )

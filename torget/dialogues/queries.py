@@ -65,16 +65,18 @@ SUBMISSION_FIELDS = (
 )
 
 
-def get_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialogue:
-    """The public dialogue with only ``SUBMISSION_FIELDS`` loaded: a submission is most of
+def dialogues_for_submission(organisation: Organisation) -> QuerySet[Dialogue]:
+    """The public dialogues with only ``SUBMISSION_FIELDS`` loaded: a submission is most of
     what a busy dialogue serves, and loading the whole mission card with its committee and
     authority was a fifth of its time."""
+    return Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES).only(
+        *SUBMISSION_FIELDS
+    )
+
+
+def get_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialogue:
     try:
-        dialogue = (
-            Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
-            .only(*SUBMISSION_FIELDS)
-            .get(slug=slug)
-        )
+        dialogue = dialogues_for_submission(organisation).get(slug=slug)
     except Dialogue.DoesNotExist:
         raise Http404(slug) from None
     dialogue.organisation = organisation

@@ -92,19 +92,23 @@ def dialogue_detail(request: TorgetRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
-    if request.organisation is None:
+    # A submission that goes well reads its dialogue once, in the action, under the write
+    # lock; only the pages that refuse it read the dialogue here.
+    organisation = request.organisation
+    if organisation is None:
         raise Http404
-    dialogue = get_dialogue_for_submission(request.organisation, slug)
     now = timezone.now()
-    if not actions.accepts_contributions(dialogue, now):
-        return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
-    form = ContributionForm(request.POST, max_length=max_length_for(request.organisation))
-    if not form.is_valid():
-        dialogue = get_public_dialogue(request.organisation, slug)
-        context = _detail_context(request, dialogue, form)
+    form = ContributionForm(request.POST, max_length=max_length_for(organisation))
+    if not form.is_valid() or form.is_spam:
+        dialogue = get_dialogue_for_submission(organisation, slug)
+        if not actions.accepts_contributions(dialogue, now):
+            return _not_open(request, dialogue)
+        if form.is_spam:
+            return render(
+                request, "dialogues/refused_spam.html", {"dialogue": dialogue}, status=400
+            )
+        context = _detail_context(request, get_public_dialogue(organisation, slug), form)
         return render(request, "dialogues/detail.html", context, status=400)
-    if form.is_spam:
-        return render(request, "dialogues/refused_spam.html", {"dialogue": dialogue}, status=400)
     token = form.cleaned_data["submission_token"]
     already = (
         Contribution.objects.filter(submission_token=token)
@@ -124,12 +128,16 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "dialogues/rate_limited.html",
-            {"dialogue": dialogue, "minutes": settings.CONTRIBUTION_RATE_WINDOW_SECONDS // 60},
+            {
+                "dialogue": get_dialogue_for_submission(organisation, slug),
+                "minutes": settings.CONTRIBUTION_RATE_WINDOW_SECONDS // 60,
+            },
             status=429,
         )
     try:
         contribution, _created = actions.submit_contribution(
-            dialogue=dialogue,
+            organisation=organisation,
+            slug=slug,
             display_name=form.cleaned_data["display_name"],
             text=form.cleaned_data["text"],
             email=form.cleaned_data["email"],
@@ -140,12 +148,18 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
             now=now,
             token_looked_up=True,
         )
-    except actions.DialogueNotOpen:
-        return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
+    except Dialogue.DoesNotExist:
+        raise Http404(slug) from None
+    except actions.DialogueNotOpen as refused:
+        return _not_open(request, refused.dialogue)
     except actions.ParticipantBlocked as refused:
-        context = {"dialogue": dialogue, "restriction": refused.block}
+        context = {"dialogue": refused.dialogue, "restriction": refused.block}
         return render(request, "moderation/blocked.html", context, status=403)
     return redirect("dialogues:receipt", reference=contribution.reference)
+
+
+def _not_open(request: TorgetRequest, dialogue: Dialogue) -> HttpResponse:
+    return render(request, "dialogues/not_open.html", {"dialogue": dialogue}, status=409)
 
 
 def receipt(request: TorgetRequest, reference: str) -> HttpResponse:
