@@ -266,16 +266,20 @@ def ask_question(
     client_hash: str,
     language: str,
     now: datetime | None = None,
+    token_looked_up: bool = False,
 ) -> tuple[Question, bool]:
     """Store a citizen's question durably and return it with ``created``.
 
-    A second submit of the same form (same token) returns the stored question. Every question
+    A second submit of the same form (same token) returns the stored question. A caller that
+    has just looked the token up itself passes ``token_looked_up`` to save the second lookup;
+    a submit racing in between is still caught by the token's unique constraint. Every question
     is screened on arrival; the flags order the moderator's queue and never decide anything.
     """
     now = now or timezone.now()
-    existing = Question.objects.filter(submission_token=submission_token).first()
-    if existing is not None:
-        return existing, False
+    if not token_looked_up:
+        existing = Question.objects.filter(submission_token=submission_token).first()
+        if existing is not None:
+            return existing, False
     result = screen(text, max_length=session.question_max_length, language=language)
     try:
         with transaction.atomic():

@@ -151,10 +151,12 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
         )
     token = form.cleaned_data["submission_token"]
-    already = Question.objects.filter(submission_token=token).only("reference").first()
+    already = (
+        Question.objects.filter(submission_token=token).values_list("reference", flat=True).first()
+    )
     if already is not None:
         messages.info(request, _("This form was already sent; here is your receipt."))
-        return redirect("livechat:receipt", reference=already.reference)
+        return redirect("livechat:receipt", reference=already)
     client = client_hash(request)
     if hit_rate_limit(
         scope="chat-question",
@@ -181,6 +183,7 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             submission_token=token,
             client_hash=client,
             language=request.LANGUAGE_CODE,
+            token_looked_up=True,
         )
     except actions.ChatNotOpen:
         return render(request, "livechat/not_open.html", {"chat": chat}, status=409)

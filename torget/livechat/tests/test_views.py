@@ -10,7 +10,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_django import Settings
 
@@ -52,6 +54,20 @@ def test_the_same_form_sent_twice_gives_the_first_receipt(
     second = ask_form(client, chat, submission_token=token)
     assert first[1] == second[1]
     assert Question.objects.count() == 1
+
+
+def test_a_question_looks_its_form_up_once(client: Client, chat: ChatSession) -> None:
+    ask_form(client, chat)  # warm-up: the clock tick and the cached authority
+    with CaptureQueriesContext(connection) as captured:
+        status, _location, _body = ask_form(client, chat)
+    assert status == 302
+    token_lookups = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT")
+        and "submission_token" in query["sql"].split("WHERE")[-1]
+    ]
+    assert len(token_lookups) == 1, token_lookups
 
 
 @pytest.mark.parametrize(
