@@ -13,6 +13,10 @@ reading the body and sending the response stay on the loop. A request for an asy
 view (the live streams) takes Django's async path unchanged, so a stream holds no thread while
 it waits for events.
 
+A live stream's response (``LiveStreamingResponse``) is written part by part as its iterator
+gives them; Django's own path wraps every part in two more generators and a chunking loop,
+which a stream with thousands of viewers pays for on every event.
+
 Django also gives every request a thread of its own, started for it and stopped after it
 (asgiref's ``ThreadSensitiveContext``). Here that thread is taken from a small set kept for
 the next request, as a WSGI server keeps its threads, instead of being started anew.
@@ -20,7 +24,9 @@ the next request, as a WSGI server keeps its threads, instead of being started a
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import aclosing
 from typing import Any
 
 from asgiref.sync import ThreadSensitiveContext, iscoroutinefunction, sync_to_async
@@ -29,12 +35,24 @@ from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.base import BaseHandler
-from django.http import FileResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, get_resolver, set_script_prefix
 
 # Idle request threads kept per worker process; more run at once when more requests do.
 IDLE_THREADS = 32
+
+
+class LiveStreamingResponse(StreamingHttpResponse):
+    """A response made of byte strings from an asynchronous iterator, each sent as it comes.
+
+    Torget's handler sends every part straight from ``parts``; under another server (or the
+    test client) it streams like any ``StreamingHttpResponse``.
+    """
+
+    def __init__(self, parts: AsyncGenerator[bytes, None], **kwargs: Any) -> None:
+        super().__init__(parts, **kwargs)
+        self.parts = parts
 
 
 class TorgetASGIHandler(ASGIHandler):
@@ -80,6 +98,16 @@ class TorgetASGIHandler(ASGIHandler):
         finally:
             body_file.close()
 
+    async def send_response(self, response: HttpResponseBase, send: Any) -> None:
+        if not isinstance(response, LiveStreamingResponse):
+            await super().send_response(response, send)
+            return
+        await send(start_message(response))
+        async with aclosing(response.parts) as parts:
+            async for part in parts:
+                await send({"type": "http.response.body", "body": part, "more_body": True})
+        await send({"type": "http.response.body"})
+
     def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
         """Everything of a synchronous view's request that is not sending: on one thread.
 
@@ -100,6 +128,22 @@ class TorgetASGIHandler(ASGIHandler):
         if not response.streaming:
             response.close()
         return response
+
+
+def start_message(response: HttpResponseBase) -> dict[str, Any]:
+    """The ASGI message that starts ``response``: its status, headers and cookies."""
+    headers = [
+        (
+            header.encode("ascii") if isinstance(header, str) else bytes(header),
+            value.encode("latin1") if isinstance(value, str) else bytes(value),
+        )
+        for header, value in response.items()
+    ]
+    headers.extend(
+        (b"Set-Cookie", cookie.output(header="").encode("ascii").strip())
+        for cookie in response.cookies.values()
+    )
+    return {"type": "http.response.start", "status": response.status_code, "headers": headers}
 
 
 def path_info(scope: dict[str, Any]) -> str:

@@ -10,14 +10,15 @@ browser reconnects and carries on from the last event it received.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from asgiref.sync import sync_to_async
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from torget.core.asgi import LiveStreamingResponse
 from torget.realtime import queries
 from torget.realtime.hub import BEAT, BrokerUnavailable, Hub, get_hub
 from torget.realtime.trace import WriteTrace, write_trace
@@ -62,7 +63,7 @@ async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase
         unavailable = _refusal(UNAVAILABLE, status=503)
         unavailable["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
         return unavailable
-    response = StreamingHttpResponse(
+    response = LiveStreamingResponse(
         _frames(hub, stream=stream, after=after, trace=write_trace()),
         content_type="text/event-stream",
     )
@@ -74,7 +75,7 @@ async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase
 
 async def _frames(
     hub: Hub, *, stream: str, after: int | None, trace: WriteTrace | None
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     # The first bytes go out before any waiting, so the browser sees the stream open at once.
     yield retry_frame()
     # Subscribing here rather than in the view means a response that is never sent (the

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from collections.abc import AsyncGenerator
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+
+from torget.core.asgi import LiveStreamingResponse
 
 
 def sync_view(request: HttpRequest) -> HttpResponse:
@@ -16,7 +20,19 @@ async def async_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(threading.get_ident()))
 
 
+async def live_view(request: HttpRequest) -> LiveStreamingResponse:
+    async def parts() -> AsyncGenerator[bytes, None]:
+        yield b"retry: 1000\n\n"
+        yield b"id: 1\ndata: one\n\n"
+        yield b"id: 2\ndata: two\n\n"
+
+    response = LiveStreamingResponse(parts(), content_type="text/event-stream")
+    response.set_cookie("seen", "yes")
+    return response
+
+
 urlpatterns = [
     path("sync/", sync_view),
     path("async/", async_view),
+    path("live/", live_view),
 ]

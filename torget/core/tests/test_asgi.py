@@ -19,8 +19,10 @@ URLS = "torget.core.tests.asgi_urls"
 
 
 class Call:
-    def __init__(self, status: int, headers: dict[str, str], body: str) -> None:
-        self.status, self.headers, self.body = status, headers, body
+    def __init__(
+        self, status: int, headers: dict[str, str], body: str, sent: list[dict[str, Any]]
+    ) -> None:
+        self.status, self.headers, self.body, self.sent = status, headers, body, sent
 
 
 async def call(handler: TorgetASGIHandler, path: str) -> Call:
@@ -57,7 +59,7 @@ async def call(handler: TorgetASGIHandler, path: str) -> Call:
     start = next(m for m in sent if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     headers = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-    return Call(start["status"], headers, body.decode())
+    return Call(start["status"], headers, body.decode(), sent)
 
 
 @pytest.fixture
@@ -113,6 +115,23 @@ def test_an_async_view_stays_on_the_event_loop(settings: Settings) -> None:
     assert answer.status == 200
     assert int(answer.body) == loop_thread
     assert "default-src" in answer.headers["content-security-policy"]
+
+
+def test_a_live_stream_sends_each_part_as_it_comes(settings: Settings) -> None:
+    settings.ROOT_URLCONF = URLS
+    answer = asyncio.run(call(TorgetASGIHandler(), "/live/"))
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "text/event-stream"
+    assert "default-src" in answer.headers["content-security-policy"]
+    start = answer.sent[0]
+    assert (b"Set-Cookie", b"seen=yes; Path=/") in start["headers"]
+    bodies = [(m.get("body", b""), m.get("more_body", False)) for m in answer.sent[1:]]
+    assert bodies == [
+        (b"retry: 1000\n\n", True),
+        (b"id: 1\ndata: one\n\n", True),
+        (b"id: 2\ndata: two\n\n", True),
+        (b"", False),  # the end of the response
+    ]
 
 
 def test_a_path_no_view_answers_gets_the_sites_404() -> None:
