@@ -22,9 +22,17 @@ def public_chats(organisation: Organisation) -> QuerySet[ChatSession]:
 
 
 def get_public_chat(organisation: Organisation, slug: str) -> ChatSession:
-    chat = public_chats(organisation).filter(slug=slug).first()
-    if chat is None:
-        raise Http404
+    """The chat with its dialogue; the authority is the caller's, not joined again: every
+    question asked and every live viewer's (re)connection reads this."""
+    try:
+        chat = ChatSession.objects.select_related("dialogue").get(
+            slug=slug,
+            dialogue__organisation=organisation,
+            dialogue__state__in=LIVE_DIALOGUE_STATES,
+        )
+    except ChatSession.DoesNotExist:
+        raise Http404 from None
+    chat.dialogue.organisation = organisation
     return chat
 
 
