@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
-
 from collections.abc import AsyncGenerator
 
 from django.http import HttpRequest, HttpResponse
@@ -31,8 +31,27 @@ async def live_view(request: HttpRequest) -> LiveStreamingResponse:
     return response
 
 
+# What the endless stream below has done: "started" on its first part, "ended" when it stops.
+endless_log: list[str] = []
+
+
+async def endless_view(request: HttpRequest) -> LiveStreamingResponse:
+    """A stream that never ends by itself, as a quiet live page; it says who served it."""
+
+    async def parts() -> AsyncGenerator[bytes, None]:
+        endless_log.append("started")
+        try:
+            yield f"{threading.get_ident()}\n".encode()
+            await asyncio.Event().wait()
+        finally:
+            endless_log.append("ended")
+
+    return LiveStreamingResponse(parts(), content_type="text/event-stream")
+
+
 urlpatterns = [
     path("sync/", sync_view),
     path("async/", async_view),
     path("live/", live_view),
+    path("endless/", endless_view),
 ]

@@ -1,5 +1,6 @@
-"""Torget's ASGI handler: a synchronous view's request runs its middleware, view and signals
-on one thread, kept for the next request; an asynchronous view stays on the event loop."""
+"""Torget's ASGI handler: a request runs its middleware, view and signals on one thread, kept
+for the next request; an asynchronous view runs on the event loop; a live stream gives its
+thread back while it is open and stops when its client leaves."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 from django.core.signals import request_finished, request_started
 from pytest_django import Settings
 
-from torget.core.asgi import TorgetASGIHandler, view_is_async
+from torget.core.asgi import TorgetASGIHandler
+from torget.core.tests import asgi_urls
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,8 +27,8 @@ class Call:
         self.status, self.headers, self.body, self.sent = status, headers, body, sent
 
 
-async def call(handler: TorgetASGIHandler, path: str) -> Call:
-    scope = {
+def scope_for(path: str) -> dict[str, Any]:
+    return {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
@@ -40,6 +42,10 @@ async def call(handler: TorgetASGIHandler, path: str) -> Call:
         "client": ("127.0.0.1", 50000),
         "server": ("127.0.0.1", 8000),
     }
+
+
+async def call(handler: TorgetASGIHandler, path: str) -> Call:
+    scope = scope_for(path)
     sent: list[dict[str, Any]] = []
     given = False
     never = asyncio.Event()
@@ -141,7 +147,38 @@ def test_a_path_no_view_answers_gets_the_sites_404() -> None:
     assert "default-src" in answer.headers["content-security-policy"]
 
 
-def test_view_is_async_tells_the_live_streams_from_the_pages() -> None:
-    assert view_is_async("/chat/some-chat/live/")
-    assert not view_is_async("/")
-    assert not view_is_async("/no/such/page/")
+def test_an_open_live_stream_gives_its_request_thread_back(settings: Settings) -> None:
+    settings.ROOT_URLCONF = URLS
+    handler = TorgetASGIHandler()
+
+    async def scenario() -> tuple[int, int, list[str]]:
+        before = int((await call(handler, "/sync/")).body)
+        sent: list[dict[str, Any]] = []
+        gone = asyncio.Event()
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict[str, Any]:
+            if messages:
+                return messages.pop()
+            await gone.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        stream = asyncio.create_task(handler(scope_for("/endless/"), receive, send))
+        while len(sent) < 2:  # the head and the first part
+            await asyncio.sleep(0.01)
+        # The stream is open; the next page is served by the thread the first one had.
+        after = int((await call(handler, "/sync/")).body)
+        log_while_open = list(asgi_urls.endless_log)
+        gone.set()  # the viewer leaves
+        await asyncio.wait_for(stream, timeout=5)
+        return before, after, log_while_open
+
+    asgi_urls.endless_log.clear()
+    before, after, log_while_open = asyncio.run(scenario())
+    assert after == before
+    assert log_while_open == ["started"]
+    # Its client left, so the stream stopped (and unsubscribed, in a live page's case).
+    assert asgi_urls.endless_log == ["started", "ended"]
