@@ -15,12 +15,6 @@ from torget.livechat.permissions import can_edit_chat, can_follow_chat_staff_str
 from torget.livechat.presentation import pair_context, parties_on_panel
 
 
-def public_chats(organisation: Organisation) -> QuerySet[ChatSession]:
-    return ChatSession.objects.filter(
-        dialogue__organisation=organisation, dialogue__state__in=LIVE_DIALOGUE_STATES
-    ).select_related("dialogue", "dialogue__organisation")
-
-
 def get_public_chat(organisation: Organisation, slug: str) -> ChatSession:
     """The chat with its dialogue; the authority is the caller's, not joined again: every
     question asked and every live viewer's (re)connection reads this."""
