@@ -16,10 +16,11 @@ What it does, in order (bounded in count and time; it stops by itself):
    With one worker and two CPUs the server is pinned to one and everything else here to
    the other; with several workers nothing is pinned.
 3. Opens N viewers of ``GET /chat/<slug>/live/?last_event_id=<head>`` spread over several
-   viewer processes, each an asyncio loop with raw HTTP/1.1 over ``asyncio.open_connection``
-   (chunked transfer decoded by hand). Each viewer records (seq, ref, ``time.time()`` on
-   receipt) per event and, like a browser's EventSource, reconnects after the server's
-   ``retry:`` delay with ``Last-Event-ID`` set to the last event it received.
+   viewer processes, each an asyncio loop with raw HTTP/1.1, one ``asyncio.Protocol`` per
+   connection decoding the chunked transfer by hand as bytes arrive. Each viewer records
+   (seq, ref, ``time.time()`` on receipt) per event and, like a browser's EventSource,
+   reconnects after the server's ``retry:`` delay with ``Last-Event-ID`` set to the last
+   event it received.
 4. Fan-out: publishes one warm-up pair (waits until every viewer has it, so every viewer is
    subscribed), then M pairs, one every ``--interval`` seconds. Publication time is taken
    just before the commit: the bench wraps ``answer_question`` in its own transaction and
