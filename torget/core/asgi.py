@@ -134,7 +134,7 @@ class TorgetASGIHandler(ASGIHandler):
         sent to a client that has gone, so without listening the stream would go on for no
         one, subscribed to its events."""
         sending = asyncio.ensure_future(self.send_response(response, send))
-        leaving = asyncio.ensure_future(_disconnect(receive))
+        leaving = asyncio.ensure_future(self.listen_for_disconnect(receive))
         try:
             await asyncio.wait((sending, leaving), return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -153,12 +153,6 @@ class TorgetASGIHandler(ASGIHandler):
             async for part in parts:
                 await send({"type": "http.response.body", "body": part, "more_body": True})
         await send({"type": "http.response.body"})
-
-
-async def _disconnect(receive: Any) -> None:
-    """Return when the client has gone (the request's body was read before)."""
-    while (await receive())["type"] != "http.disconnect":
-        pass
 
 
 def start_message(response: HttpResponseBase) -> dict[str, Any]:
