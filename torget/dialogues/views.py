@@ -100,14 +100,14 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     form = ContributionForm(request.POST, max_length=max_length_for(organisation))
     if not form.is_valid() or form.is_spam:
-        dialogue = get_dialogue_for_submission(organisation, slug)
+        dialogue = get_public_dialogue(organisation, slug)
         if not actions.accepts_contributions(dialogue, now):
             return _not_open(request, dialogue)
         if form.is_spam:
             return render(
                 request, "dialogues/refused_spam.html", {"dialogue": dialogue}, status=400
             )
-        context = _detail_context(request, get_public_dialogue(organisation, slug), form)
+        context = _detail_context(request, dialogue, form)
         return render(request, "dialogues/detail.html", context, status=400)
     token = form.cleaned_data["submission_token"]
     already = (
