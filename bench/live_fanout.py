@@ -628,7 +628,8 @@ def build_world(pairs: int) -> World:
     ready: list[tuple[int, int]] = []
     for n in range(pairs):
         question, _created = actions.ask_question(
-            session=chat,
+            session_pk=chat.pk,
+            max_length=chat.question_max_length,
             display_name=f"Borger {n}",
             text=QUESTION_TEXT.format(tag=f"b{n}"),
             submission_token=uuid.uuid4(),

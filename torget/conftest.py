@@ -262,7 +262,8 @@ def ask() -> Callable[..., Question]:
         session: ChatSession, text: str = "Hvornår bliver stien bygget?", **kw: Any
     ) -> Question:
         question, _created = chat_actions.ask_question(
-            session=session,
+            session_pk=session.pk,
+            max_length=session.question_max_length,
             display_name=kw.pop("display_name", "Carla"),
             text=text,
             submission_token=kw.pop("submission_token", uuid.uuid4()),

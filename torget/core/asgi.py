@@ -8,8 +8,9 @@ the GIL. Torget's middleware is synchronous, so here it is loaded for synchronou
 under WSGI, and every request goes to its thread once: the signals, the middleware, the view
 and the closing of the response all run in one ``sync_to_async`` call on the request's own
 thread (where its database connection is opened and closed). Only reading the body and
-sending the response stay on the loop. An asynchronous view (a live stream's) is run on the
-event loop from that thread, as Django's synchronous handler runs one.
+sending the response stay on the loop. An asynchronous view would be run on the event loop
+from that thread, as Django's synchronous handler runs one; Torget's views are synchronous,
+the live streams' included (their frames come from the worker's hub on the loop).
 
 Django gives every request a thread of its own, started for it and stopped after it
 (asgiref's ``ThreadSensitiveContext``), and keeps it for as long as the response is being
@@ -109,8 +110,8 @@ class TorgetASGIHandler(ASGIHandler):
     def _respond(self, scope: dict[str, Any], body_file: Any) -> HttpResponseBase:
         """Everything of a request that is not reading or sending: on the request's thread.
 
-        An asynchronous view (a live stream's) is run on the event loop from here, as the
-        synchronous middleware calls it. A response that is complete here is closed (which
+        An asynchronous view would be run on the event loop from here, as the synchronous
+        middleware calls it. A response that is complete here is closed (which
         sends ``request_finished`` and closes the database connection) before it is sent, in
         the same hand-over; so is a live one, whose stream needs no connection of the request.
         A synchronous view cannot be stopped when its client goes away, so nothing listens for

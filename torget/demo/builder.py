@@ -539,7 +539,8 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
 
 def _chat_question(chat: ChatSession, name: str, text: str, at: datetime) -> Question:
     question, _created = chat_actions.ask_question(
-        session=chat,
+        session_pk=chat.pk,
+        max_length=chat.question_max_length,
         display_name=name,
         text=text,
         submission_token=uuid.uuid4(),

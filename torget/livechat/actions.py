@@ -23,6 +23,7 @@ from django.utils import timezone
 from torget.accounts.models import User
 from torget.archive.actions import append_entry
 from torget.archive.models import Channel, EntryKind
+from torget.core.caching import forget
 from torget.core.references import new_reference
 from torget.dialogues.models import Dialogue, DialogueState
 from torget.livechat import presentation
@@ -54,6 +55,13 @@ LIVE_DIALOGUE_STATES = frozenset(
     }
 )
 WAITING_STATUSES = (QuestionStatus.APPROVED, QuestionStatus.ASSIGNED)
+# How long a chat found public stays known to the live streams and the question form
+# (``queries.public_chat_facts``); editing the chat drops it at once in this process.
+PUBLIC_CHAT_CACHE_SECONDS = 10
+
+
+def public_chat_cache_key(organisation_id: int, slug: str) -> str:
+    return f"torget:public-chat:{organisation_id}:{slug}"
 
 
 class ChatNotOpen(Exception):
@@ -205,6 +213,7 @@ def edit_chat_session(
     locked.answers_reviewed = answers_reviewed
     locked.upvotes_enabled = upvotes_enabled
     locked.save()
+    forget(public_chat_cache_key(locked.dialogue.organisation_id, locked.slug))
     locked.moderators.set(moderators)
     _set_panel(locked, panel)
     after = _session_record(locked)
@@ -257,38 +266,58 @@ def accepts_questions(session: ChatSession, now: datetime) -> bool:
     )
 
 
+# What ``ask_question`` reads of the chat under its lock: the window, and the dialogue's state,
+# authority and case number for the archive entry.
+_ASKING_FIELDS = (
+    "slug",
+    "opens_at",
+    "closes_at",
+    "closed_at",
+    "dialogue__state",
+    "dialogue__organisation",
+    "dialogue__case_number",
+)
+
+
 def ask_question(
     *,
-    session: ChatSession,
+    session_pk: int,
     display_name: str,
     text: str,
     submission_token: uuid.UUID,
     client_hash: str,
     language: str,
+    max_length: int,
     now: datetime | None = None,
     token_looked_up: bool = False,
 ) -> tuple[Question, bool]:
-    """Store a citizen's question durably and return it with ``created``.
+    """Store a citizen's question to the chat ``session_pk`` durably and return it with
+    ``created``.
 
     A second submit of the same form (same token) returns the stored question. A caller that
     has just looked the token up itself passes ``token_looked_up`` to save the second lookup;
     a submit racing in between is still caught by the token's unique constraint. Every question
-    is screened on arrival; the flags order the moderator's queue and never decide anything.
+    is screened on arrival (``max_length`` is the chat's limit, which the form has enforced);
+    the flags order the moderator's queue and never decide anything. The chat is read once,
+    under its lock, so its window is what holds when the question is stored: ``ChatNotOpen``
+    outside it.
     """
     now = now or timezone.now()
     if not token_looked_up:
         existing = Question.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing, False
-    result = screen(text, max_length=session.question_max_length, language=language)
+    result = screen(text, max_length=max_length, language=language)
     try:
         with transaction.atomic():
             # The closing step takes this lock too: a question is either in before the close
-            # marks what is left "not reached", or it is refused.
+            # marks what is left "not reached", or it is refused. Only the chat's row is
+            # locked, and only what decides and what the archive entry names is read.
             locked = (
-                ChatSession.objects.select_for_update()
+                ChatSession.objects.select_for_update(of=("self",))
                 .select_related("dialogue")
-                .get(pk=session.pk)
+                .only(*_ASKING_FIELDS)
+                .get(pk=session_pk)
             )
             if not accepts_questions(locked, now):
                 raise ChatNotOpen(locked.slug)

@@ -23,6 +23,10 @@ DEFAULT_QUESTION_MAX_LENGTH = 500
 RETIRED_SEAT_POSITION = 1000
 
 
+def public_stream_name(chat_pk: int) -> str:
+    return f"chat-{chat_pk}"
+
+
 class ChatSession(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="chat_sessions")
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
@@ -74,7 +78,7 @@ class ChatSession(models.Model):
 
     @property
     def public_stream(self) -> str:
-        return f"chat-{self.pk}"
+        return public_stream_name(self.pk)
 
     @property
     def staff_stream(self) -> str:

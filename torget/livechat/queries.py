@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -9,15 +12,26 @@ from django.http import Http404
 from torget.accounts.models import Organisation, User
 from torget.accounts.permissions import AnyUser
 from torget.dialogues.models import Dialogue
-from torget.livechat.actions import LIVE_DIALOGUE_STATES, WAITING_STATUSES
-from torget.livechat.models import Answer, ChatSession, Question, QuestionStatus
+from torget.livechat.actions import (
+    LIVE_DIALOGUE_STATES,
+    PUBLIC_CHAT_CACHE_SECONDS,
+    WAITING_STATUSES,
+    public_chat_cache_key,
+)
+from torget.livechat.models import (
+    Answer,
+    ChatSession,
+    Question,
+    QuestionStatus,
+    public_stream_name,
+)
 from torget.livechat.permissions import can_edit_chat, can_follow_chat_staff_stream
 from torget.livechat.presentation import pair_context, parties_on_panel
 
 
 def get_public_chat(organisation: Organisation, slug: str) -> ChatSession:
-    """The chat with its dialogue; the authority is the caller's, not joined again: every
-    question asked and every live viewer's (re)connection reads this."""
+    """The chat with its dialogue, for the pages that show it; the authority is the caller's,
+    not joined again."""
     try:
         chat = ChatSession.objects.select_related("dialogue").get(
             slug=slug,
@@ -28,6 +42,47 @@ def get_public_chat(organisation: Organisation, slug: str) -> ChatSession:
         raise Http404 from None
     chat.dialogue.organisation = organisation
     return chat
+
+
+@dataclass(frozen=True, slots=True)
+class PublicChatFacts:
+    """What a live viewer's connection and a question need of a public chat before the
+    action itself reads the chat under its lock."""
+
+    pk: int
+    question_max_length: int
+
+    @property
+    def public_stream(self) -> str:
+        return public_stream_name(self.pk)
+
+
+def public_chat_facts(organisation: Organisation, slug: str) -> PublicChatFacts:
+    """The facts of the public chat ``slug``, or 404 when the public may not see it.
+
+    Every live viewer's (re)connection and every question asks this, and after a restart ten
+    thousand viewers ask at once; so a chat found public is kept in the cache for a few
+    seconds (editing the chat drops it). A stream carries only what was public when it was
+    published, so a chat whose dialogue went back to draft meanwhile shows nothing new, and
+    the question's action checks the chat again under its lock.
+    """
+    key = public_chat_cache_key(organisation.pk, slug)
+    facts: PublicChatFacts | None = cache.get(key)
+    if facts is None:
+        row = (
+            ChatSession.objects.filter(
+                slug=slug,
+                dialogue__organisation=organisation,
+                dialogue__state__in=LIVE_DIALOGUE_STATES,
+            )
+            .values_list("pk", "question_max_length")
+            .first()
+        )
+        if row is None:
+            raise Http404
+        facts = PublicChatFacts(pk=row[0], question_max_length=row[1])
+        cache.set(key, facts, PUBLIC_CHAT_CACHE_SECONDS)
+    return facts
 
 
 def published_pairs(session: ChatSession) -> list[dict[str, object]]:

@@ -61,6 +61,7 @@ from torget.livechat.queries import (
     get_chat_to_edit,
     get_public_chat,
     get_question_in,
+    public_chat_facts,
     published_pairs,
     waiting_questions,
 )
@@ -133,23 +134,27 @@ def projector(request: TorgetRequest, slug: str) -> HttpResponse:
     return render(request, "livechat/projector.html", context)
 
 
-async def live(request: TorgetRequest, slug: str) -> HttpResponseBase:
-    chat = await stream_queries.read(get_public_chat, _organisation(request), slug)
-    return await sse_response(request, stream=chat.public_stream)
+def live(request: TorgetRequest, slug: str) -> HttpResponseBase:
+    facts = public_chat_facts(_organisation(request), slug)
+    return sse_response(request, stream=facts.public_stream)
 
 
 @require_POST
 def ask(request: TorgetRequest, slug: str) -> HttpResponse:
-    chat = get_public_chat(_organisation(request), slug)
-    if not actions.accepts_questions(chat, timezone.now()):
-        return render(request, "livechat/not_open.html", {"chat": chat}, status=409)
-    form = QuestionForm(request.POST, max_length=chat.question_max_length)
-    if not form.is_valid():
+    # A question that goes well reads its chat once, in the action, under the chat's lock;
+    # only the pages that refuse it read the chat here.
+    organisation = _organisation(request)
+    facts = public_chat_facts(organisation, slug)
+    form = QuestionForm(request.POST, max_length=facts.question_max_length)
+    if not form.is_valid() or form.is_spam:
+        chat = get_public_chat(organisation, slug)
+        if not actions.accepts_questions(chat, timezone.now()):
+            return _not_open(request, chat)
+        if form.is_spam:
+            return render(
+                request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
+            )
         return render(request, "livechat/chat.html", _page_context(request, chat, form), status=400)
-    if form.is_spam:
-        return render(
-            request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
-        )
     token = form.cleaned_data["submission_token"]
     already = (
         Question.objects.filter(submission_token=token).values_list("reference", flat=True).first()
@@ -169,7 +174,7 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             request,
             "livechat/rate_limited.html",
             {
-                "chat": chat,
+                "chat": get_public_chat(organisation, slug),
                 "limit": settings.CHAT_QUESTION_RATE_LIMIT,
                 "minutes": max(1, seconds // 60),
             },
@@ -177,17 +182,22 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
         )
     try:
         question, _created = actions.ask_question(
-            session=chat,
+            session_pk=facts.pk,
             display_name=form.cleaned_data["display_name"],
             text=form.cleaned_data["text"],
             submission_token=token,
             client_hash=client,
             language=request.LANGUAGE_CODE,
+            max_length=form.max_length,
             token_looked_up=True,
         )
     except actions.ChatNotOpen:
-        return render(request, "livechat/not_open.html", {"chat": chat}, status=409)
+        return _not_open(request, get_public_chat(organisation, slug))
     return redirect("livechat:receipt", reference=question.reference)
+
+
+def _not_open(request: TorgetRequest, chat: ChatSession) -> HttpResponse:
+    return render(request, "livechat/not_open.html", {"chat": chat}, status=409)
 
 
 def receipt(request: TorgetRequest, reference: str) -> HttpResponse:
@@ -666,13 +676,7 @@ def _refuse_answer(request: StaffRequest, chat: ChatSession, message: str) -> Ht
     return render(request, "livechat/staff/answer.html", context, status=409)
 
 
-async def staff_live(request: TorgetRequest, pk: int) -> HttpResponseBase:
+def staff_live(request: TorgetRequest, pk: int) -> HttpResponseBase:
     """The staff stream: small "question X changed" notes; consoles fetch what they show."""
-    organisation = _organisation(request)
-
-    def allowed() -> ChatSession:
-        # request.user here, not auser(): the second-factor state lives on that object.
-        return get_chat_for_staff(request.user, organisation, pk)
-
-    chat = await stream_queries.read(allowed)
-    return await sse_response(request, stream=chat.staff_stream)
+    chat = get_chat_for_staff(request.user, _organisation(request), pk)
+    return sse_response(request, stream=chat.staff_stream)

@@ -24,6 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Final
 
+from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from torget.realtime import queries
@@ -114,6 +115,10 @@ class Hub:
         """The last number this hub delivered on ``stream``, if it follows the stream."""
         channel = self._channels.get(stream)
         return None if channel is None else channel.last
+
+    def listening(self) -> bool:
+        """Started, subscribed to the broker, and its loop still running."""
+        return self._ready.is_set() and bool(self._tasks) and self.loop.is_running()
 
     def viewer_count(self, stream: str) -> int:
         channel = self._channels.get(stream)
@@ -317,3 +322,22 @@ def get_hub() -> Hub:
     if _hub is None or _hub.loop is not loop:
         _hub = Hub(get_broker())
     return _hub
+
+
+async def _started_hub() -> Hub:
+    hub = get_hub()
+    await hub.start()
+    return hub
+
+
+def started_hub() -> Hub:
+    """From a request's thread: the hub of the event loop serving the request, listening.
+
+    Once the broker's subscription is in place this is one look at a module variable; only
+    the first viewer of a worker (and any while the broker is away) goes over to the loop to
+    start the hub and wait for the broker. ``BrokerUnavailable`` when it does not answer.
+    """
+    hub = _hub
+    if hub is not None and hub.listening():
+        return hub
+    return async_to_sync(_started_hub)()

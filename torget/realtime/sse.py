@@ -1,4 +1,4 @@
-"""The live response every live page uses: ``return await sse_response(request, stream=...)``.
+"""The live response every live page uses: ``return sse_response(request, stream=...)``.
 
 A viewer says where it is with the ``Last-Event-ID`` header (sent by the browser's
 EventSource when it reconnects) or, on its first connection, with ``?last_event_id=N`` (the
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 
-from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.functional import Promise
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.core.asgi import LiveStreamingResponse
 from torget.realtime import queries
-from torget.realtime.hub import BEAT, BrokerUnavailable, Hub, get_hub
+from torget.realtime.hub import BEAT, BrokerUnavailable, Hub, started_hub
 from torget.realtime.trace import WriteTrace, write_trace
 from torget.realtime.wire import InvalidEventId, parse_event_id, retry_frame
 
@@ -39,11 +38,14 @@ def _refusal(message: str | Promise, *, status: int) -> HttpResponse:
     return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
 
 
-async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase:
+def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase:
     """Answer with the live stream ``stream``, or with 400 for a Last-Event-ID that is not a
     number or is beyond the stream's newest event, or 503 when the broker is unreachable.
 
-    The caller has already checked that the requester may see the stream.
+    A synchronous view calls this on its request's thread, where the view has just checked
+    that the requester may see the stream: everything up to the response is made there in
+    the one visit the request pays to its thread, and the response's frames then come from
+    this worker's hub on the event loop.
     """
     # The header wins: the browser keeps the first URL, query and all, for every reconnect.
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
@@ -51,18 +53,19 @@ async def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase
         after = parse_event_id(raw)
     except InvalidEventId:
         return _refusal(NOT_A_NUMBER, status=400)
-    hub = get_hub()
-    known = hub.known_head(stream)
-    if after is not None and (known is None or after > known):
-        last_seq = await queries.read(queries.head, stream)
-        if after > last_seq:
-            return _refusal(FROM_THE_FUTURE % {"event_id": after, "last_seq": last_seq}, status=400)
     try:
-        await hub.start()
+        hub = started_hub()
     except BrokerUnavailable:
         unavailable = _refusal(UNAVAILABLE, status=503)
         unavailable["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
         return unavailable
+    known = hub.known_head(stream)
+    if after is not None and (known is None or after > known):
+        last_seq = queries.head(stream)
+        if after > last_seq:
+            return _refusal(FROM_THE_FUTURE % {"event_id": after, "last_seq": last_seq}, status=400)
+    # The response stays open for hours; the connections this request used go back now.
+    queries.release_connections()
     response = LiveStreamingResponse(
         _frames(hub, stream=stream, after=after, trace=write_trace()),
         content_type="text/event-stream",
@@ -82,7 +85,6 @@ async def _frames(
     # client left first) never leaves a viewer behind: this generator's end unsubscribes.
     subscription = await hub.subscribe(stream, after=after)
     try:
-        await sync_to_async(queries.release_connections)()
         sent = subscription.after
         for frame in subscription.backlog:
             yield frame.data

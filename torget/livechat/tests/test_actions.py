@@ -50,7 +50,8 @@ def test_the_same_form_twice_stores_one_question(chat: ChatSession, ask: Ask) ->
     token = uuid.uuid4()
     first = ask(chat, submission_token=token)
     again, created = actions.ask_question(
-        session=chat,
+        session_pk=chat.pk,
+        max_length=chat.question_max_length,
         display_name="Carla",
         text="Hvornår bliver stien bygget?",
         submission_token=token,

@@ -70,6 +70,49 @@ def test_a_question_looks_its_form_up_once(client: Client, chat: ChatSession) ->
     assert len(token_lookups) == 1, token_lookups
 
 
+def test_a_question_reads_its_chat_once_under_the_chats_lock(
+    client: Client, chat: ChatSession
+) -> None:
+    ask_form(client, chat)  # warm-up: the clock tick, the cached authority and chat
+    with CaptureQueriesContext(connection) as captured:
+        status, _location, _body = ask_form(client, chat)
+    assert status == 302
+    chat_reads = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and '"livechat_chatsession"' in query["sql"]
+    ]
+    assert len(chat_reads) == 1, chat_reads
+    if connection.vendor == "postgresql":
+        # Only the chat's row is locked: the dialogue's stays free for its own actions.
+        assert 'FOR UPDATE OF "livechat_chatsession"' in chat_reads[0]
+
+
+def test_a_lower_question_limit_applies_to_the_next_question_at_once(
+    client: Client, chat: ChatSession, olga: User, alice: User, moritz: User, bob: User, vera: User
+) -> None:
+    # Given a question form the chat's facts are known for (limit 300)
+    assert ask_form(client, chat, text="x" * 250)[0] == 302
+    # When the dialogue owner lowers the limit to 200
+    actions.edit_chat_session(
+        session=chat,
+        actor=olga,
+        title=chat.title,
+        description=chat.description,
+        opens_at=chat.opens_at,
+        closes_at=chat.closes_at,
+        question_max_length=200,
+        answers_reviewed=chat.answers_reviewed,
+        upvotes_enabled=chat.upvotes_enabled,
+        moderators=[alice, moritz],
+        panel=[bob, vera],
+    )
+    # Then a question of 250 characters is refused with the new limit, and nothing is stored
+    status, _location, body = ask_form(client, chat, text="y" * 250)
+    assert status == 400 and "at most 200 characters" in body
+    assert Question.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

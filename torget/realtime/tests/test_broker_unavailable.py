@@ -6,9 +6,11 @@ from __future__ import annotations
 import socket
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import RequestFactory
+from django.utils import translation
 from pytest_django import Settings
 
 from torget.realtime import hub as hub_module
@@ -29,10 +31,14 @@ def test_a_viewer_is_told_to_come_back_when_the_broker_is_unreachable(
     monkeypatch.setattr(hub_module, "BROKER_READY_SECONDS", 0.5)
     responses: list[HttpResponseBase] = []
 
+    def connect() -> HttpResponseBase:
+        # The view runs in the language the authority's middleware chose; here English.
+        with translation.override("en"):
+            return sse_response(RequestFactory().get("/live/chat-11/"), stream="chat-11")
+
     async def scenario(hub: Hub) -> None:
         # When a viewer connects
-        request = RequestFactory().get("/live/chat-11/")
-        responses.append(await sse_response(request, stream="chat-11"))
+        responses.append(await sync_to_async(connect)())
 
     with_hub(scenario)
 

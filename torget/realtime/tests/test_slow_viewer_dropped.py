@@ -68,7 +68,9 @@ def test_the_dropped_viewers_response_ends_and_a_reconnect_resumes(
 
     async def scenario(hub: Hub) -> None:
         # Given a live response that has delivered event 1 and then stops being read
-        response = await sse_response(RequestFactory().get(f"/live/{STREAM}/"), stream=STREAM)
+        response = await sync_to_async(sse_response)(
+            RequestFactory().get(f"/live/{STREAM}/"), stream=STREAM
+        )
         chunks = _chunks(response)
         first.append(await anext(chunks))  # retry:
         # The response subscribes when it is read on, and then waits for the first event.
@@ -83,7 +85,7 @@ def test_the_dropped_viewers_response_ends_and_a_reconnect_resumes(
         # Then its stream ends
         first.extend([chunk async for chunk in chunks])
         # And the browser's reconnection with Last-Event-ID: 1 receives 2 to 5
-        again = await sse_response(
+        again = await sync_to_async(sse_response)(
             RequestFactory().get(f"/live/{STREAM}/", headers={"Last-Event-ID": "1"}),
             stream=STREAM,
         )

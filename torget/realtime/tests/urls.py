@@ -16,8 +16,8 @@ from torget.realtime.actions import publish
 from torget.realtime.sse import sse_response
 
 
-async def live(request: HttpRequest, stream: str) -> HttpResponseBase:
-    response = await sse_response(request, stream=stream)
+def live(request: HttpRequest, stream: str) -> HttpResponseBase:
+    response = sse_response(request, stream=stream)
     # Lets a test tell which worker process is serving which viewer.
     response["X-Worker-Pid"] = str(os.getpid())
     return response
