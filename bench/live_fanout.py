@@ -35,8 +35,9 @@ What it does, in order (bounded in count and time; it stops by itself):
    302s to a receipt; then checks in the database that each is stored exactly once under the
    reference its receipt named.
 6. ``--reconnect``: stops the server (SIGTERM: uvicorn cuts the live responses after its
-   5 s grace), publishes half of ``--reconnect-messages`` while it is down, starts it again
-   on the same port and publishes the other half. ``reconnect_seconds`` is the time from
+   5 s grace), publishes half of ``--reconnect-messages`` while it is down, one after the
+   other (they were paced at ``--interval`` before 2026-12-07, which kept the server down
+   that much longer), starts it again on the same port and publishes the other half. ``reconnect_seconds`` is the time from
    the stop until the last viewer has received every event published while the server was
    down; ``reconnect_missing`` and ``reconnect_duplicates`` count over those events and the
    ones after.
@@ -1189,7 +1190,8 @@ def run_benchmark(
                 cut_at = time.time()
                 server.stop()
                 stopped = time.time() - cut_at
-                down = publisher.publish_paced(reconnect_messages // 2, args.interval)
+                # Back to back: the downtime is the restart's own, not the publisher's pace.
+                down = publisher.publish_paced(reconnect_messages // 2, 0.0)
                 restart = server.start()
                 ready_at = time.time()
             say(
