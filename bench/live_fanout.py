@@ -37,10 +37,10 @@ What it does, in order (bounded in count and time; it stops by itself):
 6. ``--reconnect``: stops the server (SIGTERM: uvicorn cuts the live responses after its
    5 s grace), publishes half of ``--reconnect-messages`` while it is down, one after the
    other (they were paced at ``--interval`` before 2026-12-07, which kept the server down
-   that much longer), starts it again on the same port and publishes the other half. ``reconnect_seconds`` is the time from
-   the stop until the last viewer has received every event published while the server was
-   down; ``reconnect_missing`` and ``reconnect_duplicates`` count over those events and the
-   ones after.
+   that much longer), starts it again on the same port and publishes the other half.
+   ``reconnect_seconds`` is the time from the stop until the last viewer has received every
+   event published while the server was down; ``reconnect_missing`` and
+   ``reconnect_duplicates`` count over those events and the ones after.
 7. Every viewer's events are checked against the stream: ``missing`` (numbers after the
    viewer's first ``last_event_id`` up to the last published that it never received),
    ``duplicates`` and ``out_of_order`` (an event received after a higher number), summed
