@@ -257,12 +257,19 @@ def _announce(
 # Citizens ------------------------------------------------------------------------------------
 
 
-def accepts_questions(session: ChatSession, now: datetime) -> bool:
+def in_window(
+    *, opens_at: datetime, closes_at: datetime, closed_at: datetime | None, now: datetime
+) -> bool:
     """The window is exact: the announced times decide, even before the clock has ticked."""
-    return (
-        session.closed_at is None
-        and session.dialogue.state in LIVE_DIALOGUE_STATES
-        and session.opens_at <= now < session.closes_at
+    return closed_at is None and opens_at <= now < closes_at
+
+
+def accepts_questions(session: ChatSession, now: datetime) -> bool:
+    return session.dialogue.state in LIVE_DIALOGUE_STATES and in_window(
+        opens_at=session.opens_at,
+        closes_at=session.closes_at,
+        closed_at=session.closed_at,
+        now=now,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from torget.livechat.actions import (
     LIVE_DIALOGUE_STATES,
     PUBLIC_CHAT_CACHE_SECONDS,
     WAITING_STATUSES,
+    in_window,
     public_chat_cache_key,
 )
 from torget.livechat.models import (
@@ -51,10 +53,20 @@ class PublicChatFacts:
 
     pk: int
     question_max_length: int
+    opens_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None
 
     @property
     def public_stream(self) -> str:
         return public_stream_name(self.pk)
+
+    def takes_questions(self, now: datetime) -> bool:
+        """The window as these facts know it (the dialogue was public when they were read):
+        enough to refuse early; the action decides under the chat's lock."""
+        return in_window(
+            opens_at=self.opens_at, closes_at=self.closes_at, closed_at=self.closed_at, now=now
+        )
 
 
 def public_chat_facts(organisation: Organisation, slug: str) -> PublicChatFacts:
@@ -75,12 +87,12 @@ def public_chat_facts(organisation: Organisation, slug: str) -> PublicChatFacts:
                 dialogue__organisation=organisation,
                 dialogue__state__in=LIVE_DIALOGUE_STATES,
             )
-            .values_list("pk", "question_max_length")
+            .values_list("pk", "question_max_length", "opens_at", "closes_at", "closed_at")
             .first()
         )
         if row is None:
             raise Http404
-        facts = PublicChatFacts(pk=row[0], question_max_length=row[1])
+        facts = PublicChatFacts(*row)
         cache.set(key, facts, PUBLIC_CHAT_CACHE_SECONDS)
     return facts
 

@@ -145,11 +145,11 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
     # only the pages that refuse it read the chat here.
     organisation = _organisation(request)
     facts = public_chat_facts(organisation, slug)
+    if not facts.takes_questions(timezone.now()):
+        return _not_open(request, get_public_chat(organisation, slug))
     form = QuestionForm(request.POST, max_length=facts.question_max_length)
     if not form.is_valid() or form.is_spam:
         chat = get_public_chat(organisation, slug)
-        if not actions.accepts_questions(chat, timezone.now()):
-            return _not_open(request, chat)
         if form.is_spam:
             return render(
                 request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400

@@ -174,6 +174,22 @@ def test_a_flood_from_one_client_is_stopped(
     assert Question.objects.count() == 2
 
 
+def test_asking_outside_the_window_does_not_use_up_the_clients_questions(
+    client: Client, make_chat: Callable[..., ChatSession], settings: Settings
+) -> None:
+    # Given a chat that opens in an hour and a limit of one question per client
+    settings.CHAT_QUESTION_RATE_LIMIT = 1
+    now = timezone.now()
+    later = make_chat(
+        slug="senere", opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=2)
+    )
+    # When Carla tries twice too early, she is told both times that the chat is not open
+    for _ in range(2):
+        status, _location, body = ask_form(client, later)
+        assert status == 409 and "Your question was not stored." in body
+    assert not Question.objects.exists()
+
+
 def test_the_honeypot_refuses_automated_senders(client: Client, chat: ChatSession) -> None:
     status, _location, _body = ask_form(client, chat, website="http://spam.example")
     assert status == 400
