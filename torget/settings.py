@@ -80,9 +80,11 @@ def parse_database_url(url: str) -> dict[str, Any]:
             "OPTIONS": {
                 # WAL lets readers (the SSE streams, the pages) run beside one writer;
                 # IMMEDIATE takes the write lock up front so busy_timeout can wait for it
-                # instead of failing half-way through a transaction.
+                # instead of failing half-way through a transaction. synchronous=FULL syncs
+                # every commit to disk, so what a receipt confirms survives a power cut
+                # (docs/decisions/0003-durable-commits-on-sqlite.md).
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                     "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from torget.settings import env_bool, parse_database_url
 
@@ -22,6 +23,17 @@ def test_sqlite_url_gives_wal_and_immediate_transactions(tmp_path: Path) -> None
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout" in config["OPTIONS"]["init_command"]
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.django_db
+def test_an_sqlite_commit_is_on_disk_before_the_receipt_says_so() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL syncs every commit by default (synchronous_commit=on)")
+    # Given the embedded database's own connection, as a submission uses it
+    with connection.cursor() as cursor:
+        synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+    # Then every commit is synced to disk (2 = FULL), not only at checkpoints (1 = NORMAL)
+    assert synchronous == 2
 
 
 def test_sqlite_keeps_closed_connections_up_to_the_pool_size(
