@@ -6,6 +6,9 @@ the queue of each viewer that was given nothing since the previous round. One ti
 whole process, rather than one per viewer re-armed at every event, which cost more than
 writing the event itself.
 
+When the server is told to stop, the hub ends every live response at once, so the browsers
+reconnect to the next server instead of waiting out the shutdown's grace period.
+
 Per stream the hub keeps the number of the last event it delivered and a ring of the most
 recent frames, so a reconnecting viewer is usually answered from memory. Announcements may
 arrive late, twice or out of order (two threads committing one after the other may announce
@@ -17,12 +20,18 @@ viewer queue receives N, N+1, N+2, … with nothing skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import functools
 import itertools
 import logging
+import signal
+import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final
+from types import FrameType
+from typing import Any, Final
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -108,6 +117,7 @@ class Hub:
         self._inbox: asyncio.Queue[Announcement | _Resync] = asyncio.Queue()
         self._ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     # Viewers -----------------------------------------------------------------------------
 
@@ -144,6 +154,7 @@ class Hub:
             ]
             for task in self._tasks:
                 task.add_done_callback(self._stopped)
+            _end_streams_on_stop_signal(self)
         if not self._ready.is_set():
             try:
                 async with asyncio.timeout(BROKER_READY_SECONDS):
@@ -192,6 +203,8 @@ class Hub:
                 start = head if after is None else after
                 viewer = Viewer(stream, self.backlog_limit)
                 channel.viewers.add(viewer)
+                if self._stopping:
+                    self._end(channel, viewer)  # its backlog, then the end of the stream
                 return viewer, start, head, channel.frames_after(start)
 
     def unsubscribe(self, viewer: Viewer) -> None:
@@ -300,15 +313,56 @@ class Hub:
     def _drop(self, channel: _Channel, viewer: Viewer) -> None:
         """End a viewer that fell ``backlog_limit`` events behind. Its browser reconnects with
         Last-Event-ID and catches up, instead of holding memory for it here."""
+        self._end(channel, viewer)
+        logger.info("Live updates: dropped a viewer of %s that fell behind", channel.name)
+
+    def _end(self, channel: _Channel, viewer: Viewer) -> None:
         channel.viewers.discard(viewer)
         while not viewer.queue.empty():
             viewer.queue.get_nowait()
         viewer.queue.put_nowait(None)
-        logger.info("Live updates: dropped a viewer of %s that fell behind", channel.name)
+
+    def end_streams(self) -> None:
+        """End every open live response now, and each one that opens from now on: the server
+        is stopping. Every browser reconnects with Last-Event-ID to the server that answers
+        next and catches up there."""
+        self._stopping = True
+        for channel in tuple(self._channels.values()):
+            for viewer in tuple(channel.viewers):
+                self._end(channel, viewer)
 
     def _forget_if_unwatched(self, channel: _Channel) -> None:
         if not channel.viewers and self._channels.get(channel.name) is channel:
             del self._channels[channel.name]
+
+
+# The signals on which a server (uvicorn) stops gracefully.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _end_streams_on_stop_signal(hub: Hub) -> None:
+    """A stopping server waits for its open responses to end, and live ones never end by
+    themselves: uvicorn cut them only after its grace period, seconds in which every viewer of
+    the worker waited for nothing. So when the server's stop signal arrives, the hub ends its
+    streams at once, and then the server's own handler runs as it would have.
+
+    Signals are handled in the main thread only, where uvicorn runs a worker's event loop;
+    uvicorn puts back the handlers it replaced once it has stopped, and this one goes with them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in STOP_SIGNALS:
+        previous = signal.getsignal(number)
+        if callable(previous):  # a server's handler; the default actions are left alone
+            signal.signal(number, functools.partial(_on_stop_signal, hub, previous))
+
+
+def _on_stop_signal(
+    hub: Hub, previous: Callable[[int, FrameType | None], Any], number: int, frame: FrameType | None
+) -> None:
+    with contextlib.suppress(RuntimeError):  # that hub's loop has closed
+        hub.loop.call_soon_threadsafe(hub.end_streams)
+    previous(number, frame)
 
 
 _hub: Hub | None = None

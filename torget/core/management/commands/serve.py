@@ -8,8 +8,10 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-# Live responses never end by themselves: on shutdown they get this long, then they are cut
-# and the browsers reconnect (with Last-Event-ID) to whichever server answers next.
+# On shutdown, requests in flight get this long to finish. Live responses never end by
+# themselves: each worker's hub ends them as soon as the stop signal arrives
+# (torget/realtime/hub.py), and the browsers reconnect with Last-Event-ID to whichever server
+# answers next.
 GRACEFUL_SHUTDOWN_SECONDS = 5
 # With --workers, the supervisor restarts a worker that does not answer its ping in time.
 # uvicorn's 5 s is too short for a worker that is busy writing to thousands of viewers on a
