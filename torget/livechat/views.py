@@ -148,13 +148,14 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
     if not facts.takes_questions(timezone.now()):
         return _not_open(request, get_public_chat(organisation, slug))
     form = QuestionForm(request.POST, max_length=facts.question_max_length)
-    if not form.is_valid() or form.is_spam:
+    if not form.is_valid():
         chat = get_public_chat(organisation, slug)
-        if form.is_spam:
-            return render(
-                request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
-            )
         return render(request, "livechat/chat.html", _page_context(request, chat, form), status=400)
+    if form.is_spam:
+        chat = get_public_chat(organisation, slug)
+        return render(
+            request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
+        )
     token = form.cleaned_data["submission_token"]
     already = (
         Question.objects.filter(submission_token=token).values_list("reference", flat=True).first()
