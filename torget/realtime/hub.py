@@ -118,6 +118,7 @@ class Hub:
         self._ready = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
+        self._stop_signal_heard = False
 
     # Viewers -----------------------------------------------------------------------------
 
@@ -154,7 +155,9 @@ class Hub:
             ]
             for task in self._tasks:
                 task.add_done_callback(self._stopped)
-            _end_streams_on_stop_signal(self)
+            if not self._stop_signal_heard:  # once: a restarted hub keeps the same handler
+                self._stop_signal_heard = True
+                _end_streams_on_stop_signal(self)
         if not self._ready.is_set():
             try:
                 async with asyncio.timeout(BROKER_READY_SECONDS):
