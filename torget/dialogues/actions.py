@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
@@ -21,8 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Committee, Organisation, User
-from torget.archive.actions import append_entry
+from torget.archive.actions import NewEntry, append_entry, append_many
 from torget.archive.models import Channel, EntryKind
+from torget.core.groupcommit import GroupCommit
 from torget.core.mail import send_on_commit
 from torget.dialogues.lifecycle import check_transition
 from torget.dialogues.models import (
@@ -38,7 +41,7 @@ from torget.dialogues.models import (
 from torget.dialogues.queries import dialogues_for_submission
 from torget.moderation.models import Block
 from torget.moderation.queries import block_in_force
-from torget.screening.api import screen
+from torget.screening.api import ScreeningResult, screen
 
 EMAIL_CONFIRMATION_SALT = "torget.contribution-email"
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 14
@@ -285,87 +288,165 @@ def submit_contribution(
     Every post is screened on arrival: the flags and priority are stored beside it for the
     moderator, and a post with a national ID number is held from public view until a moderator
     decides, even under post-moderation. Screening never rejects anything by itself.
-    The dialogue is read once, under the write lock, so what decides (state, window,
-    moderation mode, case number) is what holds when the contribution is stored; the caller
-    reads it before only to show a page. ``Dialogue.DoesNotExist`` when no public dialogue of
-    the authority has this slug, ``DialogueNotOpen`` outside its window, ``ParticipantBlocked``
-    for an address under a block in force for it.
+    The dialogue is read under the write lock, so what decides (state, window, moderation
+    mode, case number) is what holds when the contribution is stored; the caller reads it
+    before only to show a page. Contributions sent at the same moment share one transaction
+    (``torget.core.groupcommit``); this returns once the contribution's is committed.
+    ``Dialogue.DoesNotExist`` when no public dialogue of the authority has this slug,
+    ``DialogueNotOpen`` outside its window, ``ParticipantBlocked`` for an address under a
+    block in force for it.
     """
     now = now or timezone.now()
     if not token_looked_up:
         existing = Contribution.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing, False
-    result = screen(text, max_length=max_length, language=language)
+    submission = Submission(
+        organisation=organisation,
+        slug=slug,
+        display_name=display_name,
+        text=text,
+        email=email,
+        submission_token=submission_token,
+        client_hash=client_hash,
+        language=language,
+        screening=screen(text, max_length=max_length, language=language),
+        now=now,
+    )
     try:
-        with transaction.atomic():
-            dialogue = dialogues_for_submission(organisation).select_for_update().get(slug=slug)
-            dialogue.organisation = organisation
-            if not accepts_contributions(dialogue, now):
-                raise DialogueNotOpen(dialogue)
-            if email:
-                block = block_in_force(
-                    organisation_id=dialogue.organisation_id,
-                    dialogue_id=dialogue.pk,
-                    email=email,
-                    now=now,
-                )
-                if block is not None:
-                    raise ParticipantBlocked(block, dialogue)
-            visible_at_once = (
-                dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
+        return _submissions.store(submission)
+    except IntegrityError:
+        # Two submits of the same form raced; the other one stored it.
+        return Contribution.objects.get(submission_token=submission_token), False
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A screened contribution waiting for its transaction."""
+
+    organisation: Organisation
+    slug: str
+    display_name: str
+    text: str
+    email: str
+    submission_token: uuid.UUID
+    client_hash: str
+    language: str
+    screening: ScreeningResult
+    now: datetime
+
+
+def store_submissions(
+    submissions: Sequence[Submission],
+) -> list[tuple[Contribution, bool] | Exception]:
+    """Store ``submissions`` in the caller's transaction with one read of each dialogue, one
+    insert of the contributions and one append to the archive; a refused submission gets its
+    exception and stores nothing."""
+    dialogues: dict[tuple[int, str], Dialogue | None] = {}
+    by_token: dict[uuid.UUID, Contribution] = {}
+    outcomes: list[tuple[Contribution, bool] | Exception] = []
+    stored: list[tuple[Contribution, Dialogue, Submission]] = []
+    for submission in submissions:
+        key = (submission.organisation.pk, submission.slug)
+        if key not in dialogues:
+            dialogues[key] = _dialogue_under_lock(submission.organisation, submission.slug)
+        dialogue = dialogues[key]
+        if dialogue is None:
+            outcomes.append(Dialogue.DoesNotExist(submission.slug))
+            continue
+        if not accepts_contributions(dialogue, submission.now):
+            outcomes.append(DialogueNotOpen(dialogue))
+            continue
+        if submission.email:
+            block = block_in_force(
+                organisation_id=dialogue.organisation_id,
+                dialogue_id=dialogue.pk,
+                email=submission.email,
+                now=submission.now,
             )
-            contribution = Contribution.objects.create(
-                dialogue=dialogue,
-                reference=_new_reference(),
-                submission_token=submission_token,
-                display_name=display_name,
-                text=text,
-                email=email,
-                client_hash=client_hash,
-                language=language,
-                status=ContributionStatus.PUBLISHED_UNREVIEWED
-                if visible_at_once
-                else ContributionStatus.PENDING,
-                screening=result.as_dict(),
-                priority=int(result.priority),
-                created_at=now,
-            )
-            append_entry(
+            if block is not None:
+                outcomes.append(ParticipantBlocked(block, dialogue))
+                continue
+        twin = by_token.get(submission.submission_token)
+        if twin is not None:  # the same form sent twice within one batch
+            outcomes.append((twin, False))
+            continue
+        result = submission.screening
+        visible_at_once = dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
+        contribution = Contribution(
+            dialogue=dialogue,
+            reference=_new_reference(),
+            submission_token=submission.submission_token,
+            display_name=submission.display_name,
+            text=submission.text,
+            email=submission.email,
+            client_hash=submission.client_hash,
+            language=submission.language,
+            status=ContributionStatus.PUBLISHED_UNREVIEWED
+            if visible_at_once
+            else ContributionStatus.PENDING,
+            screening=result.as_dict(),
+            priority=int(result.priority),
+            created_at=submission.now,
+        )
+        by_token[submission.submission_token] = contribution
+        stored.append((contribution, dialogue, submission))
+        outcomes.append((contribution, True))
+    if not stored:
+        return outcomes
+    Contribution.objects.bulk_create([contribution for contribution, _d, _s in stored])
+    append_many(
+        [
+            NewEntry(
                 kind=EntryKind.CONTRIBUTION_RECEIVED,
-                at=now,
+                at=submission.now,
                 dialogue=dialogue,
                 subject_type="contribution",
                 subject_id=contribution.pk,
                 subject_ref=contribution.reference,
                 status=contribution.status,
                 data={
-                    "language": language,
+                    "language": submission.language,
                     "moderation_mode": dialogue.moderation_mode,
                     "screening": contribution.screening,
                 },
-                content={"display_name": display_name, "text": text, "email": email},
-                search_text=f"{display_name}\n{text}",
+                content={
+                    "display_name": submission.display_name,
+                    "text": submission.text,
+                    "email": submission.email,
+                },
+                search_text=f"{submission.display_name}\n{submission.text}",
             )
-            if email:
-                send_on_commit(
-                    to=email,
-                    subject=_("Confirm your e-mail address"),
-                    template="dialogues/email/confirm_email.txt",
-                    context={
-                        "contribution": contribution,
-                        "dialogue": dialogue,
-                        "confirm_path": reverse(
-                            "dialogues:confirm-email",
-                            kwargs={"token": email_confirmation_token(contribution)},
-                        ),
-                    },
-                    language=language,
-                )
-    except IntegrityError:
-        # Two submits of the same form raced; the other one stored it.
-        return Contribution.objects.get(submission_token=submission_token), False
-    return contribution, True
+            for contribution, dialogue, submission in stored
+        ]
+    )
+    for contribution, dialogue, submission in stored:
+        if submission.email:
+            send_on_commit(
+                to=submission.email,
+                subject=_("Confirm your e-mail address"),
+                template="dialogues/email/confirm_email.txt",
+                context={
+                    "contribution": contribution,
+                    "dialogue": dialogue,
+                    "confirm_path": reverse(
+                        "dialogues:confirm-email",
+                        kwargs={"token": email_confirmation_token(contribution)},
+                    ),
+                },
+                language=submission.language,
+            )
+    return outcomes
+
+
+def _dialogue_under_lock(organisation: Organisation, slug: str) -> Dialogue | None:
+    dialogue = dialogues_for_submission(organisation).select_for_update().filter(slug=slug).first()
+    if dialogue is not None:
+        dialogue.organisation = organisation
+    return dialogue
+
+
+_submissions = GroupCommit(store_submissions)
 
 
 @transaction.atomic

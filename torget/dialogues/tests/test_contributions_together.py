@@ -1,0 +1,243 @@
+"""Contributions sent at the same moment are stored together, in one transaction (group
+commit): each citizen still gets their own receipt, or their own refusal, only once the
+contribution is committed, and one refusal or failure never costs anyone else theirs."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from torget.accounts.models import Organisation, User
+from torget.archive.chain import verify_chain
+from torget.archive.models import ArchiveEntry, EntryKind
+from torget.dialogues import actions
+from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.moderation.actions import impose_block
+from torget.moderation.models import BlockScope
+from torget.screening.api import screen
+
+
+def submission(dialogue: Dialogue, text: str, **overrides: Any) -> actions.Submission:
+    values: dict[str, Any] = {
+        "organisation": dialogue.organisation,
+        "slug": dialogue.slug,
+        "display_name": "Carla",
+        "text": text,
+        "email": "",
+        "submission_token": uuid.uuid4(),
+        "client_hash": "carla",
+        "language": "da",
+        "screening": screen(text, language="da"),
+        "now": timezone.now(),
+    }
+    values.update(overrides)
+    return actions.Submission(**values)
+
+
+@pytest.fixture
+def closed_dialogue(make_dialogue: Callable[..., Dialogue], olga: User) -> Dialogue:
+    dialogue = make_dialogue(slug="skolevej", title="Sikker skolevej")
+    actions.close_dialogue(dialogue=dialogue, actor=olga)
+    return dialogue
+
+
+def test_each_submission_of_a_batch_gets_its_own_outcome(
+    open_dialogue: Dialogue,
+    closed_dialogue: Dialogue,
+    contribute: Callable[..., Contribution],
+    alice: User,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given an address blocked from the open dialogue
+    blocked = contribute(open_dialogue, "Trussel.", email="blokeret@example.org")
+    actions.confirm_email(contribution=blocked)
+    block = impose_block(
+        contribution=blocked,
+        moderator=alice,
+        scope=BlockScope.DIALOGUE,
+        rule_codes=["THREATS"],
+        reasons="Trusler.",
+        ends_at=timezone.now() + timedelta(days=7),
+        restoration="Adgangen genoprettes af sig selv.",
+        complaint="Klag til dialog@testby.example.",
+    )
+    mail.outbox.clear()
+    twice = uuid.uuid4()
+    batch = [
+        submission(open_dialogue, "Første."),
+        submission(closed_dialogue, "For sent."),
+        submission(open_dialogue, "Ukendt.", slug="findes-ikke"),
+        submission(open_dialogue, "Blokeret.", email="blokeret@example.org"),
+        submission(open_dialogue, "Dobbeltklik.", submission_token=twice),
+        submission(open_dialogue, "Dobbeltklik.", submission_token=twice),
+        submission(open_dialogue, "Med adresse.", email="dora@example.org"),
+    ]
+
+    # When they are stored together
+    with django_capture_on_commit_callbacks(execute=True):
+        outcomes = actions.store_submissions(batch)
+
+    # Then the three accepted ones are stored once each, in order, and everyone else is told why
+    first, too_late, unknown, refused, double, double_again, with_email = outcomes
+    assert isinstance(too_late, actions.DialogueNotOpen)
+    assert too_late.dialogue == closed_dialogue
+    assert isinstance(unknown, Dialogue.DoesNotExist)
+    assert isinstance(refused, actions.ParticipantBlocked)
+    assert refused.block == block
+    assert isinstance(first, tuple) and isinstance(double, tuple)
+    assert isinstance(double_again, tuple) and isinstance(with_email, tuple)
+    assert double_again == (double[0], False)
+    stored = [first[0], double[0], with_email[0]]
+    assert [created for _c, created in (first, double, with_email)] == [True, True, True]
+    new = Contribution.objects.exclude(pk=blocked.pk).order_by("pk")
+    assert [(c.pk, c.reference, c.text) for c in new] == [
+        (c.pk, c.reference, c.text) for c in stored
+    ]
+    assert len({c.reference for c in stored}) == 3
+    assert all(c.status == ContributionStatus.PENDING for c in new)
+    entries = ArchiveEntry.objects.filter(
+        kind=EntryKind.CONTRIBUTION_RECEIVED, subject_id__in=[c.pk for c in stored]
+    ).order_by("seq")
+    assert [(e.subject_id, e.subject_ref) for e in entries] == [(c.pk, c.reference) for c in stored]
+    assert verify_chain().ok
+    # The one with an address gets its confirmation link, once it is committed
+    assert [message.to for message in mail.outbox] == [["dora@example.org"]]
+    assert "/confirm-email/" in mail.outbox[0].body
+
+
+def test_a_batch_costs_the_same_statements_however_many_it_holds(
+    open_dialogue: Dialogue,
+) -> None:
+    # Given one contribution stored alone, then five together
+    def statements(count: int) -> int:
+        batch = [submission(open_dialogue, f"Indlæg {n}.") for n in range(count)]
+        with CaptureQueriesContext(connection) as queries:
+            outcomes = actions.store_submissions(batch)
+        assert all(isinstance(outcome, tuple) and outcome[1] for outcome in outcomes)
+        return len(queries)
+
+    # Then five cost what one does: the dialogue read, one insert of the contributions, and
+    # the archive's head, entries, contents and new head
+    assert statements(1) == statements(5) == 6
+    assert Contribution.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_citizens_sending_at_once_share_one_transaction(
+    organisation: Organisation, make_dialogue: Callable[..., Dialogue]
+) -> None:
+    # Given a writer busy storing, and six citizens sending a form meanwhile
+    dialogue = make_dialogue()
+    writer = actions._submissions
+    results: dict[int, tuple[Contribution, bool]] = {}
+    failures: list[BaseException] = []
+    batches_before = writer.batches
+    twice = uuid.uuid4()
+
+    def citizen(number: int) -> None:
+        try:
+            results[number] = actions.submit_contribution(
+                organisation=organisation,
+                slug=dialogue.slug,
+                display_name=f"Borger {number}",
+                text=f"Forslag nummer {number}.",
+                email="",
+                submission_token=twice if number >= 4 else uuid.uuid4(),
+                client_hash=f"borger-{number}",
+                language="da",
+                token_looked_up=True,
+            )
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=citizen, args=(number,)) for number in range(6)]
+    with writer._writer:  # the writer that is busy
+        for thread in threads:
+            thread.start()
+        while len(writer._pending) < 6:
+            threading.Event().wait(0.01)
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # Then the next writer stores all six in one transaction and each citizen gets their own
+    # receipt; the two sends of the same form get the same one
+    assert failures == []
+    assert writer.batches == batches_before + 1
+    assert sorted(results) == list(range(6))
+    references = {number: result[0].reference for number, result in results.items()}
+    assert references[4] == references[5]
+    assert sorted(result[1] for result in results.values()) == [False, True, True, True, True, True]
+    stored = dict(Contribution.objects.values_list("reference", "text"))
+    assert len(stored) == 5
+    for number in range(4):
+        assert stored[references[number]] == f"Forslag nummer {number}."
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_submission_does_not_fail_the_others_in_its_batch(
+    organisation: Organisation, make_dialogue: Callable[..., Dialogue]
+) -> None:
+    # Given a form already stored, whose second send the view did not see in time (it looked
+    # its token up just before the first send was committed), sent with two new forms
+    dialogue = make_dialogue()
+    writer = actions._submissions
+    known = uuid.uuid4()
+    first, _created = actions.submit_contribution(
+        organisation=organisation,
+        slug=dialogue.slug,
+        display_name="Carla",
+        text="Første gang.",
+        email="",
+        submission_token=known,
+        client_hash="carla",
+        language="da",
+    )
+    results: dict[int, tuple[Contribution, bool]] = {}
+    failures: list[BaseException] = []
+
+    def citizen(number: int) -> None:
+        try:
+            results[number] = actions.submit_contribution(
+                organisation=organisation,
+                slug=dialogue.slug,
+                display_name="Carla",
+                text=f"Send {number}.",
+                email="",
+                submission_token=known if number == 0 else uuid.uuid4(),
+                client_hash="carla",
+                language="da",
+                token_looked_up=True,
+            )
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=citizen, args=(number,)) for number in range(3)]
+    with writer._writer:
+        for thread in threads:
+            thread.start()
+        while len(writer._pending) < 3:
+            threading.Event().wait(0.01)
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # Then the batch's insert fails on the stored token, each is tried alone: the second
+    # send gets the first receipt, the two new forms are stored
+    assert failures == []
+    assert results[0] == (first, False)
+    assert results[1][1] and results[2][1]
+    assert Contribution.objects.count() == 3
+    assert verify_chain().ok
