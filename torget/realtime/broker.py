@@ -20,7 +20,8 @@ import contextlib
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, Protocol
 
 import psycopg
@@ -45,8 +46,9 @@ OnConnected = Callable[[], None]
 
 
 class Broker(Protocol):
-    def publish(self, event: Event) -> None:
-        """Called inside the publishing transaction; must deliver only if it commits."""
+    def publish(self, events: Sequence[Event]) -> None:
+        """Called inside the publishing transaction with its events, in order; must deliver
+        them only if it commits."""
 
     async def listen(self, *, on_announcement: OnAnnouncement, on_connected: OnConnected) -> None:
         """Run until cancelled, on the hub's event loop, calling ``on_connected`` each time
@@ -97,9 +99,10 @@ class InProcessBroker:
         self._lock = threading.Lock()
         self._listeners: tuple[tuple[asyncio.AbstractEventLoop, OnAnnouncement], ...] = ()
 
-    def publish(self, event: Event) -> None:
-        announcement = Announcement(stream=event.stream, seq=event.seq, event=event)
-        transaction.on_commit(lambda: self._deliver(announcement))
+    def publish(self, events: Sequence[Event]) -> None:
+        for event in events:
+            announcement = Announcement(stream=event.stream, seq=event.seq, event=event)
+            transaction.on_commit(partial(self._deliver, announcement))
 
     def _deliver(self, announcement: Announcement) -> None:
         # Runs in whichever thread committed; the hub lives on its event loop's thread.
@@ -120,6 +123,12 @@ class InProcessBroker:
                 self._listeners = tuple(item for item in self._listeners if item is not entry)
 
 
+# Several notifications in one statement, sent in the order given.
+_NOTIFY_ALL = (
+    "SELECT pg_notify(%s, text) FROM unnest(%s::text[]) WITH ORDINALITY AS a(text, n) ORDER BY n"
+)
+
+
 class PostgresBroker:
     def __init__(self, *, alias: str = DEFAULT_DB_ALIAS) -> None:
         if connections[alias].vendor != "postgresql":
@@ -130,9 +139,13 @@ class PostgresBroker:
             )
         self.alias = alias
 
-    def publish(self, event: Event) -> None:
+    def publish(self, events: Sequence[Event]) -> None:
+        texts = [announcement_text(event) for event in events]
         with connections[self.alias].cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, announcement_text(event)])
+            if len(texts) == 1:
+                cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, texts[0]])
+            elif texts:
+                cursor.execute(_NOTIFY_ALL, [CHANNEL, texts])
 
     def connect_params(self) -> dict[str, Any]:
         """Django's own connection parameters, without the parts that only fit its cursors."""
@@ -168,11 +181,14 @@ class RedisBroker:
         self.url: str = settings.REDIS_URL
         self._client: redis.Redis | None = None
 
-    def publish(self, event: Event) -> None:
-        text = announcement_text(event)
-        # robust: Redis being away must not fail an action that has already committed; the
-        # viewers get the event with the next one, or on reconnect.
-        transaction.on_commit(lambda: self._sync_client().publish(CHANNEL, text), robust=True)
+    def publish(self, events: Sequence[Event]) -> None:
+        for event in events:
+            # robust: Redis being away must not fail an action that has already committed;
+            # the viewers get the event with the next one, or on reconnect.
+            transaction.on_commit(partial(self._send, announcement_text(event)), robust=True)
+
+    def _send(self, text: str) -> None:
+        self._sync_client().publish(CHANNEL, text)
 
     def _sync_client(self) -> redis.Redis:
         if self._client is None:

@@ -7,7 +7,7 @@ import threading
 
 from django.db import connection, transaction
 
-from torget.realtime.actions import publish
+from torget.realtime.actions import publish, publish_many
 from torget.realtime.models import Stream, StreamEvent
 from torget.realtime.tests.conftest import on_postgres
 
@@ -35,6 +35,29 @@ def test_each_stream_counts_its_own_events(db: None) -> None:
         ("chat-b", 3, 3),
     ]
     assert dict(Stream.objects.values_list("name", "last_seq")) == {"chat-a": 4, "chat-b": 3}
+
+
+def test_events_published_together_are_numbered_on_in_their_order(db: None) -> None:
+    # Given a stream with one event, when one action publishes three at once
+    publish(stream="chat-d", kind="test.note", payload={"n": 1})
+    rows = publish_many(
+        stream="chat-d", events=[("test.note", {"n": n}) for n in (2, 3)] + [("test.end", {})]
+    )
+
+    # Then they take the next three numbers, in the order given, with one head update
+    assert [(row.seq, row.kind) for row in rows] == [
+        (2, "test.note"),
+        (3, "test.note"),
+        (4, "test.end"),
+    ]
+    stored = StreamEvent.objects.filter(stream__name="chat-d").order_by("seq")
+    assert [(row.seq, row.payload) for row in stored] == [
+        (1, {"n": 1}),
+        (2, {"n": 2}),
+        (3, {"n": 3}),
+        (4, {}),
+    ]
+    assert Stream.objects.get(name="chat-d").last_seq == 4
 
 
 @on_postgres

@@ -8,7 +8,7 @@ from asgiref.sync import sync_to_async
 from django.db import transaction
 from pytest_django import Settings
 
-from torget.realtime.actions import publish
+from torget.realtime.actions import publish, publish_many
 from torget.realtime.broker import CHANNEL, PostgresBroker, parse_announcement
 from torget.realtime.hub import Hub
 from torget.realtime.models import Stream, StreamEvent
@@ -85,4 +85,23 @@ def test_postgres_notifies_only_what_was_committed(
     assert [(a.seq, a.event.payload if a and a.event else None) for a in announcements if a] == [
         (1, {"note": "first"}),
         (2, {"note": "second"}),
+    ]
+
+
+@on_postgres
+def test_postgres_notifies_events_published_together_in_their_order(
+    transactional_db: None, settings: Settings
+) -> None:
+    settings.REALTIME_BROKER = "postgres"
+    broker = PostgresBroker()
+    with psycopg.connect(**broker.connect_params(), autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANNEL}")
+        # When one action publishes four events at once
+        with transaction.atomic():
+            publish_many(stream=STREAM, events=[("test.note", {"n": n}) for n in range(4)])
+        notices = list(listener.notifies(timeout=10, stop_after=4))
+    # Then all four are announced, in their order
+    announcements = [parse_announcement(notice.payload) for notice in notices]
+    assert [(a.seq, a.event.payload if a.event else None) for a in announcements if a] == [
+        (n + 1, {"n": n}) for n in range(4)
     ]
