@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,9 +22,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from torget.accounts.models import User
-from torget.archive.actions import append_entry
+from torget.archive.actions import NewEntry, append_entry, append_many
 from torget.archive.models import Channel, EntryKind
 from torget.core.caching import forget
+from torget.core.groupcommit import GroupCommit
 from torget.core.references import new_reference
 from torget.dialogues.models import Dialogue, DialogueState
 from torget.livechat import presentation
@@ -41,8 +43,8 @@ from torget.livechat.models import (
 )
 from torget.moderation.actions import publish_default_rule_set
 from torget.moderation.models import RuleSet
-from torget.realtime.actions import publish
-from torget.screening.api import screen
+from torget.realtime.actions import publish, publish_many
+from torget.screening.api import ScreeningResult, screen
 
 # The chat is shown, and takes questions in its window, once its dialogue is public.
 LIVE_DIALOGUE_STATES = frozenset(
@@ -314,51 +316,124 @@ def ask_question(
         existing = Question.objects.filter(submission_token=submission_token).first()
         if existing is not None:
             return existing, False
-    result = screen(text, max_length=max_length, language=language)
+    new = NewQuestion(
+        session_pk=session_pk,
+        display_name=display_name,
+        text=text,
+        submission_token=submission_token,
+        client_hash=client_hash,
+        language=language,
+        screening=screen(text, max_length=max_length, language=language),
+        now=now,
+    )
     try:
-        with transaction.atomic():
+        return _questions.store(new)
+    except IntegrityError:
+        # Two submits of the same form raced; the other one stored it.
+        return Question.objects.get(submission_token=submission_token), False
+
+
+@dataclass(frozen=True)
+class NewQuestion:
+    """A screened question waiting for its transaction."""
+
+    session_pk: int
+    display_name: str
+    text: str
+    submission_token: uuid.UUID
+    client_hash: str
+    language: str
+    screening: ScreeningResult
+    now: datetime
+
+
+def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bool] | Exception]:
+    """Store ``questions`` in the caller's transaction: each chat read and locked once, one
+    insert of the questions, one archive append and one announcement per chat; a refused
+    question gets its exception (``ChatNotOpen``, ``ChatSession.DoesNotExist``) and stores
+    nothing."""
+    sessions: dict[int, ChatSession | None] = {}
+    by_token: dict[uuid.UUID, Question] = {}
+    outcomes: list[tuple[Question, bool] | Exception] = []
+    stored: list[tuple[Question, NewQuestion]] = []
+    for new in questions:
+        if new.session_pk not in sessions:
             # The closing step takes this lock too: a question is either in before the close
             # marks what is left "not reached", or it is refused. Only the chat's row is
             # locked, and only what decides and what the archive entry names is read.
-            locked = (
+            sessions[new.session_pk] = (
                 ChatSession.objects.select_for_update(of=("self",))
                 .select_related("dialogue")
                 .only(*_ASKING_FIELDS)
-                .get(pk=session_pk)
+                .filter(pk=new.session_pk)
+                .first()
             )
-            if not accepts_questions(locked, now):
-                raise ChatNotOpen(locked.slug)
-            question = Question.objects.create(
-                session=locked,
-                reference=new_reference("Q"),
-                submission_token=submission_token,
-                display_name=display_name,
-                text=text,
-                client_hash=client_hash,
-                language=language,
-                status=QuestionStatus.PENDING,
-                screening=result.as_dict(),
-                priority=int(result.priority),
-                created_at=now,
-            )
-            append_entry(
+        session = sessions[new.session_pk]
+        if session is None:
+            outcomes.append(ChatSession.DoesNotExist(new.session_pk))
+            continue
+        if not accepts_questions(session, new.now):
+            outcomes.append(ChatNotOpen(session.slug))
+            continue
+        twin = by_token.get(new.submission_token)
+        if twin is not None:  # the same form sent twice within one batch
+            outcomes.append((twin, False))
+            continue
+        question = Question(
+            session=session,
+            reference=new_reference("Q"),
+            submission_token=new.submission_token,
+            display_name=new.display_name,
+            text=new.text,
+            client_hash=new.client_hash,
+            language=new.language,
+            status=QuestionStatus.PENDING,
+            screening=new.screening.as_dict(),
+            priority=int(new.screening.priority),
+            created_at=new.now,
+        )
+        by_token[new.submission_token] = question
+        stored.append((question, new))
+        outcomes.append((question, True))
+    if not stored:
+        return outcomes
+    Question.objects.bulk_create([question for question, _new in stored])
+    append_many(
+        [
+            NewEntry(
                 kind=EntryKind.CHAT_QUESTION_RECEIVED,
-                at=now,
-                dialogue=locked.dialogue,
+                at=new.now,
+                dialogue=question.session.dialogue,
                 channel=Channel.CHAT,
                 subject_type="chat_question",
                 subject_id=question.pk,
                 subject_ref=question.reference,
                 status=question.status,
-                data={"chat": locked.slug, "language": language, "screening": question.screening},
-                content={"display_name": display_name, "text": text},
-                search_text=f"{display_name}\n{text}",
+                data={
+                    "chat": question.session.slug,
+                    "language": new.language,
+                    "screening": question.screening,
+                },
+                content={"display_name": new.display_name, "text": new.text},
+                search_text=f"{new.display_name}\n{new.text}",
             )
-            _announce(locked, question)
-    except IntegrityError:
-        # Two submits of the same form raced; the other one stored it.
-        return Question.objects.get(submission_token=submission_token), False
-    return question, True
+            for question, new in stored
+        ]
+    )
+    for session in sessions.values():
+        asked = [question for question, _new in stored if question.session is session]
+        if session is not None and asked:
+            publish_many(
+                stream=session.staff_stream,
+                events=[
+                    ("question.changed", {"ref": question.reference, "status": question.status})
+                    for question in asked
+                ],
+            )
+    return outcomes
+
+
+_questions = GroupCommit(store_questions)
 
 
 @transaction.atomic
