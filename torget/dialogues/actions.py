@@ -314,10 +314,28 @@ def submit_contribution(
         now=now,
     )
     try:
-        return _submissions.store(submission)
+        contribution, created = _submissions.store(submission)
     except IntegrityError:
         # Two submits of the same form raced; the other one stored it.
         return Contribution.objects.get(submission_token=submission_token), False
+    if created and email:
+        # From this request's own thread once its contribution is committed (or with the
+        # caller's transaction): a slow mail server never holds up the others of its batch.
+        send_on_commit(
+            to=email,
+            subject=_("Confirm your e-mail address"),
+            template="dialogues/email/confirm_email.txt",
+            context={
+                "contribution": contribution,
+                "dialogue": contribution.dialogue,
+                "confirm_path": reverse(
+                    "dialogues:confirm-email",
+                    kwargs={"token": email_confirmation_token(contribution)},
+                ),
+            },
+            language=language,
+        )
+    return contribution, created
 
 
 @dataclass(frozen=True)
@@ -341,7 +359,7 @@ def store_submissions(
 ) -> list[tuple[Contribution, bool] | Exception]:
     """Store ``submissions`` in the caller's transaction with one read of each dialogue, one
     insert of the contributions and one append to the archive; a refused submission gets its
-    exception and stores nothing."""
+    exception and stores nothing. Sends no mail (``submit_contribution`` does)."""
     dialogues: dict[tuple[int, str], Dialogue | None] = {}
     by_token: dict[uuid.UUID, Contribution] = {}
     outcomes: list[tuple[Contribution, bool] | Exception] = []
@@ -420,22 +438,6 @@ def store_submissions(
             for contribution, dialogue, submission in stored
         ]
     )
-    for contribution, dialogue, submission in stored:
-        if submission.email:
-            send_on_commit(
-                to=submission.email,
-                subject=_("Confirm your e-mail address"),
-                template="dialogues/email/confirm_email.txt",
-                context={
-                    "contribution": contribution,
-                    "dialogue": dialogue,
-                    "confirm_path": reverse(
-                        "dialogues:confirm-email",
-                        kwargs={"token": email_confirmation_token(contribution)},
-                    ),
-                },
-                language=submission.language,
-            )
     return outcomes
 
 
