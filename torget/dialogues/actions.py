@@ -38,7 +38,7 @@ from torget.dialogues.models import (
     FeedbackReport,
     ModerationMode,
 )
-from torget.dialogues.queries import dialogues_for_submission
+from torget.dialogues.queries import lock_dialogue_for_submission
 from torget.moderation.models import Block
 from torget.moderation.queries import block_in_force
 from torget.screening.api import ScreeningResult, screen
@@ -367,7 +367,7 @@ def store_submissions(
     for submission in submissions:
         key = (submission.organisation.pk, submission.slug)
         if key not in dialogues:
-            dialogues[key] = _dialogue_under_lock(submission.organisation, submission.slug)
+            dialogues[key] = lock_dialogue_for_submission(submission.organisation, submission.slug)
         dialogue = dialogues[key]
         if dialogue is None:
             outcomes.append(Dialogue.DoesNotExist(submission.slug))
@@ -439,13 +439,6 @@ def store_submissions(
         ]
     )
     return outcomes
-
-
-def _dialogue_under_lock(organisation: Organisation, slug: str) -> Dialogue | None:
-    dialogue = dialogues_for_submission(organisation).select_for_update().filter(slug=slug).first()
-    if dialogue is not None:
-        dialogue.organisation = organisation
-    return dialogue
 
 
 _submissions = GroupCommit(store_submissions)

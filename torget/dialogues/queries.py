@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Field, Q, QuerySet
 from django.http import Http404
 
 from torget.accounts.models import Organisation
@@ -72,6 +74,43 @@ def dialogues_for_submission(organisation: Organisation) -> QuerySet[Dialogue]:
     return Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES).only(
         *SUBMISSION_FIELDS
     )
+
+
+def lock_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialogue | None:
+    """The public dialogue ``slug`` with only ``SUBMISSION_FIELDS`` loaded, read in the
+    caller's transaction and locked until it ends (``FOR UPDATE`` on PostgreSQL; on SQLite
+    the IMMEDIATE transaction already holds the one write lock); None when there is none.
+
+    Plain SQL: this runs under the write lock once per batch of submissions, and building the
+    ORM's query for it took four times as long as running it (0.70 against 0.17 ms).
+    """
+    sql = _locked_submission_sql(connection.vendor)
+    rows = Dialogue.objects.raw(sql, [organisation.pk, slug, *LISTED_STATES])
+    dialogue = next(iter(rows), None)
+    if dialogue is not None:
+        dialogue.organisation = organisation
+    return dialogue
+
+
+@functools.cache
+def _locked_submission_sql(vendor: str) -> str:
+    meta = Dialogue._meta
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        field = meta.get_field(name)
+        assert isinstance(field, Field)
+        return quote(field.column)
+
+    columns = ", ".join(column(name) for name in ("id", *SUBMISSION_FIELDS))
+    states = ", ".join(["%s"] * len(LISTED_STATES))
+    where = (
+        f"{column('organisation')} = %s AND {column('slug')} = %s "
+        f"AND {column('state')} IN ({states})"
+    )
+    lock = " FOR UPDATE" if vendor == "postgresql" else ""
+    # Names from the model's own metadata only; every value is a parameter.
+    return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {where}{lock}"  # noqa: S608
 
 
 def get_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialogue:
