@@ -4,7 +4,6 @@ contribution is committed, and one refusal or failure never costs anyone else th
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -19,6 +18,7 @@ from django.utils import timezone
 from torget.accounts.models import Organisation, User
 from torget.archive.chain import verify_chain
 from torget.archive.models import ArchiveEntry, EntryKind
+from torget.core.tests.all_at_once import while_writer_busy
 from torget.dialogues import actions
 from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
 from torget.moderation.actions import impose_block
@@ -125,53 +125,52 @@ def test_a_batch_costs_the_same_statements_however_many_it_holds(
     assert Contribution.objects.count() == 6
 
 
+def send(organisation: Organisation, dialogue: Dialogue, **form: Any) -> Callable[[], Any]:
+    """A citizen's form as the view hands it over, its token already looked up."""
+    values: dict[str, Any] = {
+        "display_name": "Carla",
+        "text": "Linjeføring B er tryggest.",
+        "email": "",
+        "submission_token": uuid.uuid4(),
+        "client_hash": "carla",
+        "language": "da",
+    }
+    values.update(form)
+    return lambda: actions.submit_contribution(
+        organisation=organisation, slug=dialogue.slug, token_looked_up=True, **values
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_citizens_sending_at_once_share_one_transaction(
     organisation: Organisation, make_dialogue: Callable[..., Dialogue]
 ) -> None:
-    # Given a writer busy storing, and six citizens sending a form meanwhile
+    # Given a writer busy storing, and six citizens sending a form meanwhile (the last two
+    # the same form, sent twice)
     dialogue = make_dialogue()
     writer = actions._submissions
-    results: dict[int, tuple[Contribution, bool]] = {}
-    failures: list[BaseException] = []
     batches_before = writer.batches
     twice = uuid.uuid4()
+    forms = [
+        send(
+            organisation,
+            dialogue,
+            display_name=f"Borger {number}",
+            text=f"Forslag nummer {number}.",
+            email="dora@example.org" if number == 1 else "",
+            submission_token=twice if number >= 4 else uuid.uuid4(),
+        )
+        for number in range(6)
+    ]
 
-    def citizen(number: int) -> None:
-        try:
-            results[number] = actions.submit_contribution(
-                organisation=organisation,
-                slug=dialogue.slug,
-                display_name=f"Borger {number}",
-                text=f"Forslag nummer {number}.",
-                email="dora@example.org" if number == 1 else "",
-                submission_token=twice if number >= 4 else uuid.uuid4(),
-                client_hash=f"borger-{number}",
-                language="da",
-                token_looked_up=True,
-            )
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=citizen, args=(number,)) for number in range(6)]
-    with writer._writer:  # the writer that is busy
-        for thread in threads:
-            thread.start()
-        while len(writer._pending) < 6:
-            threading.Event().wait(0.01)
-    for thread in threads:
-        thread.join(timeout=30)
+    results = while_writer_busy(writer, forms)
 
     # Then the next writer stores all six in one transaction and each citizen gets their own
     # receipt; the two sends of the same form get the same one
-    assert failures == []
     assert writer.batches == batches_before + 1
-    assert sorted(results) == list(range(6))
-    references = {number: result[0].reference for number, result in results.items()}
+    references = [contribution.reference for contribution, _created in results]
     assert references[4] == references[5]
-    assert sorted(result[1] for result in results.values()) == [False, True, True, True, True, True]
+    assert sorted(created for _c, created in results) == [False, True, True, True, True, True]
     stored = dict(Contribution.objects.values_list("reference", "text"))
     assert len(stored) == 5
     for number in range(4):
@@ -189,51 +188,20 @@ def test_a_failing_submission_does_not_fail_the_others_in_its_batch(
     # Given a form already stored, whose second send the view did not see in time (it looked
     # its token up just before the first send was committed), sent with two new forms
     dialogue = make_dialogue()
-    writer = actions._submissions
     known = uuid.uuid4()
-    first, _created = actions.submit_contribution(
-        organisation=organisation,
-        slug=dialogue.slug,
-        display_name="Carla",
-        text="Første gang.",
-        email="",
-        submission_token=known,
-        client_hash="carla",
-        language="da",
+    first, _created = send(organisation, dialogue, text="Første gang.", submission_token=known)()
+
+    results = while_writer_busy(
+        actions._submissions,
+        [
+            send(organisation, dialogue, text="Igen.", submission_token=known),
+            send(organisation, dialogue, text="Nyt forslag."),
+            send(organisation, dialogue, text="Endnu et forslag."),
+        ],
     )
-    results: dict[int, tuple[Contribution, bool]] = {}
-    failures: list[BaseException] = []
-
-    def citizen(number: int) -> None:
-        try:
-            results[number] = actions.submit_contribution(
-                organisation=organisation,
-                slug=dialogue.slug,
-                display_name="Carla",
-                text=f"Send {number}.",
-                email="",
-                submission_token=known if number == 0 else uuid.uuid4(),
-                client_hash="carla",
-                language="da",
-                token_looked_up=True,
-            )
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=citizen, args=(number,)) for number in range(3)]
-    with writer._writer:
-        for thread in threads:
-            thread.start()
-        while len(writer._pending) < 3:
-            threading.Event().wait(0.01)
-    for thread in threads:
-        thread.join(timeout=30)
 
     # Then the batch's insert fails on the stored token, each is tried alone: the second
     # send gets the first receipt, the two new forms are stored
-    assert failures == []
     assert results[0] == (first, False)
     assert results[1][1] and results[2][1]
     assert Contribution.objects.count() == 3

@@ -4,7 +4,6 @@ hears of every question, in order, and one refusal never costs anyone else their
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,6 +16,7 @@ from django.utils import timezone
 
 from torget.archive.chain import verify_chain
 from torget.archive.models import ArchiveEntry, EntryKind
+from torget.core.tests.all_at_once import while_writer_busy
 from torget.livechat import actions
 from torget.livechat.models import ChatSession, Question, QuestionStatus
 from torget.realtime.models import StreamEvent
@@ -116,45 +116,31 @@ def test_a_batch_of_questions_costs_the_same_statements_however_many_it_holds(
 def test_citizens_asking_at_once_share_one_transaction(chat: ChatSession) -> None:
     # Given a writer busy storing, and five citizens asking meanwhile
     writer = actions._questions
-    results: dict[int, tuple[Question, bool]] = {}
-    failures: list[BaseException] = []
     batches_before = writer.batches
 
-    def citizen(number: int) -> None:
-        try:
-            results[number] = actions.ask_question(
-                session_pk=chat.pk,
-                display_name=f"Borger {number}",
-                text=f"Spørgsmål nummer {number}?",
-                submission_token=uuid.uuid4(),
-                client_hash=f"borger-{number}",
-                language="da",
-                max_length=chat.question_max_length,
-                token_looked_up=True,
-            )
-        except BaseException as error:
-            failures.append(error)
-        finally:
-            connection.close()
+    def asking(number: int) -> Callable[[], tuple[Question, bool]]:
+        return lambda: actions.ask_question(
+            session_pk=chat.pk,
+            display_name=f"Borger {number}",
+            text=f"Spørgsmål nummer {number}?",
+            submission_token=uuid.uuid4(),
+            client_hash=f"borger-{number}",
+            language="da",
+            max_length=chat.question_max_length,
+            token_looked_up=True,
+        )
 
-    threads = [threading.Thread(target=citizen, args=(number,)) for number in range(5)]
-    with writer._writer:  # the writer that is busy
-        for thread in threads:
-            thread.start()
-        while len(writer._pending) < 5:
-            threading.Event().wait(0.01)
-    for thread in threads:
-        thread.join(timeout=30)
+    results = while_writer_busy(writer, [asking(number) for number in range(5)])
 
-    # Then the next writer stores all five in one transaction, each with its own receipt
-    assert failures == []
+    # Then the next writer stores all five in one transaction, each with its own receipt, and
+    # the moderators' console hears of them in the order they were stored
     assert writer.batches == batches_before + 1
-    assert sorted(results) == list(range(5))
     stored = dict(Question.objects.values_list("reference", "text"))
-    assert {stored[result[0].reference] for result in results.values()} == {
+    assert [stored[question.reference] for question, _created in results] == [
         f"Spørgsmål nummer {number}?" for number in range(5)
-    }
+    ]
+    assert all(created for _question, created in results)
     assert [payload["ref"] for _seq, _kind, payload in staff_events(chat)][-5:] == [
-        result[0].reference for result in sorted(results.values(), key=lambda r: r[0].pk)
+        question.reference for question, _created in sorted(results, key=lambda r: r[0].pk)
     ]
     assert verify_chain().ok
