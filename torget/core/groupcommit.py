@@ -8,11 +8,11 @@ request does not open its own transaction: it hands its item to the process's
 ``GroupCommit`` and waits. The first waiting request becomes the writer: it begins a
 transaction, takes every item handed over by the time it holds the write lock, stores them
 and tells each request its own outcome, then lets the next writer go; items that arrive
-meanwhile wait for that one. A request still
-sees its outcome only after the commit that made it durable, and one item's refusal
-(``store_many`` returns an exception for it) stores the others as usual. If the transaction
-fails as a whole, each item of the batch is tried again alone, so an item can only fail
-because of itself.
+meanwhile wait for that one. A request still sees its outcome only after the commit that
+made it durable, and one item's refusal (``store_many`` returns an exception for it) stores
+the others as usual. If the transaction fails as a whole, each item of the batch is tried
+again alone, so an item can only fail because of itself. ``store_many`` locks what it needs
+in one fixed order, so that two writers (of two worker processes) never wait for each other.
 
 A caller already inside a transaction (a test case, an import) stores its item in that
 transaction, alone, so the item commits or rolls back with the rest of the caller's work.

@@ -360,15 +360,17 @@ def store_submissions(
     """Store ``submissions`` in the caller's transaction with one read of each dialogue, one
     insert of the contributions and one append to the archive; a refused submission gets its
     exception and stores nothing. Sends no mail (``submit_contribution`` does)."""
-    dialogues: dict[tuple[int, str], Dialogue | None] = {}
+    # Each dialogue locked once, in one order, so two batches never wait for each other's.
+    organisation_of = {(s.organisation.pk, s.slug): s.organisation for s in submissions}
+    dialogues = {
+        key: lock_dialogue_for_submission(organisation_of[key], key[1])
+        for key in sorted(organisation_of)
+    }
     by_token: dict[uuid.UUID, Contribution] = {}
     outcomes: list[tuple[Contribution, bool] | Exception] = []
     stored: list[tuple[Contribution, Dialogue, Submission]] = []
     for submission in submissions:
-        key = (submission.organisation.pk, submission.slug)
-        if key not in dialogues:
-            dialogues[key] = lock_dialogue_for_submission(submission.organisation, submission.slug)
-        dialogue = dialogues[key]
+        dialogue = dialogues[(submission.organisation.pk, submission.slug)]
         if dialogue is None:
             outcomes.append(Dialogue.DoesNotExist(submission.slug))
             continue

@@ -352,22 +352,22 @@ def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bo
     insert of the questions, one archive append and one announcement per chat; a refused
     question gets its exception (``ChatNotOpen``, ``ChatSession.DoesNotExist``) and stores
     nothing."""
-    sessions: dict[int, ChatSession | None] = {}
+    # The closing step takes the chat's lock too: a question is either in before the close
+    # marks what is left "not reached", or it is refused. Only the chat's row is locked, and
+    # only what decides and what the archive entry names is read. Chats in the order of their
+    # numbers, so two batches never wait for each other's.
+    sessions: dict[int, ChatSession | None] = {
+        pk: ChatSession.objects.select_for_update(of=("self",))
+        .select_related("dialogue")
+        .only(*_ASKING_FIELDS)
+        .filter(pk=pk)
+        .first()
+        for pk in sorted({new.session_pk for new in questions})
+    }
     by_token: dict[uuid.UUID, Question] = {}
     outcomes: list[tuple[Question, bool] | Exception] = []
     stored: list[tuple[Question, NewQuestion]] = []
     for new in questions:
-        if new.session_pk not in sessions:
-            # The closing step takes this lock too: a question is either in before the close
-            # marks what is left "not reached", or it is refused. Only the chat's row is
-            # locked, and only what decides and what the archive entry names is read.
-            sessions[new.session_pk] = (
-                ChatSession.objects.select_for_update(of=("self",))
-                .select_related("dialogue")
-                .only(*_ASKING_FIELDS)
-                .filter(pk=new.session_pk)
-                .first()
-            )
         session = sessions[new.session_pk]
         if session is None:
             outcomes.append(ChatSession.DoesNotExist(new.session_pk))
