@@ -1,6 +1,10 @@
-"""An action that rolls back leaves no event, uses up no number and announces nothing."""
+"""An action that rolls back leaves no event, uses up no number and announces nothing; what
+commits is announced, in order."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import psycopg
 import pytest
@@ -67,41 +71,41 @@ def test_a_viewer_never_sees_a_rolled_back_event(transactional_db: None) -> None
     assert left_over == [0]
 
 
-@on_postgres
-def test_postgres_notifies_only_what_was_committed(
-    transactional_db: None, settings: Settings
-) -> None:
+def announced_while(settings: Settings, count: int, act: Callable[[], None]) -> list[Any]:
+    """Listen as a worker does with the PostgreSQL broker, ``act``, and return (number,
+    payload) of the first ``count`` announcements."""
     settings.REALTIME_BROKER = "postgres"
     broker = PostgresBroker()
     with psycopg.connect(**broker.connect_params(), autocommit=True) as listener:
         listener.execute(f"LISTEN {CHANNEL}")
-        # When one action commits, one rolls back, and one more commits
+        act()
+        notices = list(listener.notifies(timeout=10, stop_after=count))
+    announcements = [parse_announcement(notice.payload) for notice in notices]
+    return [(a.seq, a.event.payload if a.event else None) for a in announcements if a]
+
+
+@on_postgres
+def test_postgres_notifies_only_what_was_committed(
+    transactional_db: None, settings: Settings
+) -> None:
+    # When one action commits, one rolls back, and one more commits
+    def act() -> None:
         publish_committed(STREAM, note="first")
         failing_action()
         publish_committed(STREAM, note="second")
-        # Then exactly the two committed events are announced, numbered 1 and 2
-        notices = list(listener.notifies(timeout=10, stop_after=2))
-    announcements = [parse_announcement(notice.payload) for notice in notices]
-    assert [(a.seq, a.event.payload if a and a.event else None) for a in announcements if a] == [
-        (1, {"note": "first"}),
-        (2, {"note": "second"}),
-    ]
+
+    # Then exactly the two committed events are announced, numbered 1 and 2
+    assert announced_while(settings, 2, act) == [(1, {"note": "first"}), (2, {"note": "second"})]
 
 
 @on_postgres
 def test_postgres_notifies_events_published_together_in_their_order(
     transactional_db: None, settings: Settings
 ) -> None:
-    settings.REALTIME_BROKER = "postgres"
-    broker = PostgresBroker()
-    with psycopg.connect(**broker.connect_params(), autocommit=True) as listener:
-        listener.execute(f"LISTEN {CHANNEL}")
-        # When one action publishes four events at once
+    # When one action publishes four events at once
+    def act() -> None:
         with transaction.atomic():
             publish_many(stream=STREAM, events=[("test.note", {"n": n}) for n in range(4)])
-        notices = list(listener.notifies(timeout=10, stop_after=4))
+
     # Then all four are announced, in their order
-    announcements = [parse_announcement(notice.payload) for notice in notices]
-    assert [(a.seq, a.event.payload if a.event else None) for a in announcements if a] == [
-        (n + 1, {"n": n}) for n in range(4)
-    ]
+    assert announced_while(settings, 4, act) == [(n + 1, {"n": n}) for n in range(4)]
