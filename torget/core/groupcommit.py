@@ -16,6 +16,8 @@ in one fixed order, so that two writers (of two worker processes) never wait for
 
 A caller already inside a transaction (a test case, an import) stores its item in that
 transaction, alone, so the item commits or rolls back with the rest of the caller's work.
+Any other caller gives its database connection back before it waits, so that the writer can
+always get one, however many callers wait.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ class GroupCommit(Generic[Item, Result]):
         if connection.in_atomic_block:
             return _unwrap(self._store_alone(item))
         ticket: _Ticket[Item, Result] = _Ticket(item)
+        # A caller waits holding no database connection (a request may have opened one for a
+        # read before): whoever becomes the writer may need one from the pool, and a pool
+        # emptied by waiting callers left the writer waiting for them while they waited for
+        # it, until the pool's timeout.
+        connection.close()
         with self._pending_lock:
             self._pending.append(ticket)
         with self._writer:

@@ -14,10 +14,16 @@ from torget.core.groupcommit import GroupCommit
 T = TypeVar("T")
 
 
-def while_writer_busy(writer: GroupCommit[Any, Any], calls: Sequence[Callable[[], T]]) -> list[T]:
+def while_writer_busy(
+    writer: GroupCommit[Any, Any],
+    calls: Sequence[Callable[[], T]],
+    *,
+    meanwhile: Callable[[], None] = lambda: None,
+) -> list[T]:
     """Run each call in a thread of its own while ``writer`` is busy (its lock held here), so
-    every call has handed over its item before any is stored; then let the writer go and
-    return the calls' results in order. A call that raised fails the test."""
+    every call has handed over its item before any is stored; call ``meanwhile`` once they
+    all wait, then let the writer go and return the calls' results in order. A call that
+    raised fails the test."""
     results: dict[int, T] = {}
     failures: list[BaseException] = []
 
@@ -38,6 +44,7 @@ def while_writer_busy(writer: GroupCommit[Any, Any], calls: Sequence[Callable[[]
         while len(writer._pending) < waiting + len(calls):
             assert time.monotonic() < deadline, "the callers did not hand over their items"
             time.sleep(0.01)
+        meanwhile()
     for thread in threads:
         thread.join(timeout=30)
     assert failures == [], failures

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -127,7 +127,6 @@ def test_citizens_asking_at_once_share_one_transaction(chat: ChatSession) -> Non
             client_hash=f"borger-{number}",
             language="da",
             max_length=chat.question_max_length,
-            token_looked_up=True,
         )
 
     results = while_writer_busy(writer, [asking(number) for number in range(5)])
@@ -144,3 +143,46 @@ def test_citizens_asking_at_once_share_one_transaction(chat: ChatSession) -> Non
         question.reference for question, _created in sorted(results, key=lambda r: r[0].pk)
     ]
     assert verify_chain().ok
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="a pool of connections is PostgreSQL's; Django never closes an in-memory SQLite one",
+)
+@pytest.mark.django_db(transaction=True)
+def test_citizens_waiting_for_the_writer_hold_no_database_connection(chat: ChatSession) -> None:
+    # Given five citizens whose requests read the database before asking (a chat not cached
+    # any more, the clock's tick), all waiting while the writer is busy
+    writer = actions._questions
+    their_connections: list[Any] = []
+
+    def asking(number: int) -> Callable[[], tuple[Question, bool]]:
+        def ask() -> tuple[Question, bool]:
+            assert ChatSession.objects.filter(pk=chat.pk).exists()
+            their_connections.append(connections[DEFAULT_DB_ALIAS])  # this thread's own
+            return actions.ask_question(
+                session_pk=chat.pk,
+                display_name=f"Borger {number}",
+                text=f"Spørgsmål nummer {number}?",
+                submission_token=uuid.uuid4(),
+                client_hash=f"borger-{number}",
+                language="da",
+                max_length=chat.question_max_length,
+            )
+
+        return ask
+
+    held_while_waiting: list[bool] = []
+    results = while_writer_busy(
+        writer,
+        [asking(number) for number in range(5)],
+        meanwhile=lambda: held_while_waiting.extend(
+            wrapper.connection is not None for wrapper in their_connections
+        ),
+    )
+
+    # Then none of them held a connection while it waited: a worker's pool emptied by waiting
+    # citizens would leave the writer waiting for a connection, and them for the writer
+    assert held_while_waiting == [False] * 5
+    assert all(created for _question, created in results)
+    assert Question.objects.count() == 5
