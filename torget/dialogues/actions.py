@@ -277,14 +277,13 @@ def submit_contribution(
     language: str,
     max_length: int | None = None,
     now: datetime | None = None,
-    token_looked_up: bool = False,
 ) -> tuple[Contribution, bool]:
     """Store a citizen's contribution to the public dialogue ``slug`` durably and return it
     with ``created``.
 
-    A second submit of the same form (same token) returns the stored row and stores nothing.
-    A caller that has just looked the token up itself passes ``token_looked_up`` to save the
-    second lookup; a submit racing in between is still caught by the token's unique constraint.
+    A second submit of the same form (same token) returns the stored row and stores nothing:
+    the token's unique constraint refuses it, so a form sent once (nearly every one) costs no
+    lookup beforehand.
     Every post is screened on arrival: the flags and priority are stored beside it for the
     moderator, and a post with a national ID number is held from public view until a moderator
     decides, even under post-moderation. Screening never rejects anything by itself.
@@ -297,10 +296,6 @@ def submit_contribution(
     block in force for it.
     """
     now = now or timezone.now()
-    if not token_looked_up:
-        existing = Contribution.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing, False
     submission = Submission(
         organisation=organisation,
         slug=slug,
@@ -316,7 +311,7 @@ def submit_contribution(
     try:
         contribution, created = _submissions.store(submission)
     except IntegrityError:
-        # Two submits of the same form raced; the other one stored it.
+        # The same form was sent before (or at the same moment): that row is the answer.
         return Contribution.objects.get(submission_token=submission_token), False
     if created and email:
         # From this request's own thread once its contribution is committed (or with the

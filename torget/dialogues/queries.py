@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -138,6 +139,15 @@ def get_dialogue_for(
     if write and not can_edit_dialogue(user, dialogue):
         raise PermissionDenied
     return dialogue
+
+
+def stored_contribution_reference(submission_token: uuid.UUID) -> str | None:
+    """The receipt reference of the contribution sent with this form, if it was stored."""
+    return (
+        Contribution.objects.filter(submission_token=submission_token)
+        .values_list("reference", flat=True)
+        .first()
+    )
 
 
 def published_contributions(dialogue: Dialogue) -> QuerySet[Contribution]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
@@ -38,6 +40,7 @@ from torget.dialogues.queries import (
     public_dialogues,
     published_contributions,
     staff_dialogues,
+    stored_contribution_reference,
 )
 from torget.moderation.queries import max_length_for, moderation_queue
 
@@ -110,14 +113,6 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
         context = _detail_context(request, dialogue, form)
         return render(request, "dialogues/detail.html", context, status=400)
     token = form.cleaned_data["submission_token"]
-    already = (
-        Contribution.objects.filter(submission_token=token)
-        .values_list("reference", flat=True)
-        .first()
-    )
-    if already is not None:
-        messages.info(request, _("This form was already sent; here is your receipt."))
-        return redirect("dialogues:receipt", reference=already)
     client = client_hash(request)
     if hit_rate_limit(
         scope="contribute",
@@ -125,7 +120,7 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
         limit=settings.CONTRIBUTION_RATE_LIMIT,
         window_seconds=settings.CONTRIBUTION_RATE_WINDOW_SECONDS,
     ):
-        return render(
+        return _receipt_if_sent_before(request, token) or render(
             request,
             "dialogues/rate_limited.html",
             {
@@ -135,7 +130,7 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
             status=429,
         )
     try:
-        contribution, _created = actions.submit_contribution(
+        contribution, created = actions.submit_contribution(
             organisation=organisation,
             slug=slug,
             display_name=form.cleaned_data["display_name"],
@@ -146,16 +141,32 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
             language=request.LANGUAGE_CODE,
             max_length=form.max_length,
             now=now,
-            token_looked_up=True,
         )
     except Dialogue.DoesNotExist:
         raise Http404(slug) from None
     except actions.DialogueNotOpen as refused:
-        return _not_open(request, refused.dialogue)
+        return _receipt_if_sent_before(request, token) or _not_open(request, refused.dialogue)
     except actions.ParticipantBlocked as refused:
         context = {"dialogue": refused.dialogue, "restriction": refused.block}
-        return render(request, "moderation/blocked.html", context, status=403)
+        return _receipt_if_sent_before(request, token) or render(
+            request, "moderation/blocked.html", context, status=403
+        )
+    if not created:
+        return _receipt_again(request, contribution.reference)
     return redirect("dialogues:receipt", reference=contribution.reference)
+
+
+def _receipt_if_sent_before(request: TorgetRequest, token: uuid.UUID) -> HttpResponse | None:
+    """A refused form that was sent before (a double click, the back button, a retry over a
+    poor connection) gets the receipt of what it stored the first time, whatever has changed
+    since; ``None`` when it stored nothing."""
+    reference = stored_contribution_reference(token)
+    return None if reference is None else _receipt_again(request, reference)
+
+
+def _receipt_again(request: TorgetRequest, reference: str) -> HttpResponse:
+    messages.info(request, _("This form was already sent; here is your receipt."))
+    return redirect("dialogues:receipt", reference=reference)
 
 
 def _not_open(request: TorgetRequest, dialogue: Dialogue) -> HttpResponse:

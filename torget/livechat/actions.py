@@ -298,24 +298,19 @@ def ask_question(
     language: str,
     max_length: int,
     now: datetime | None = None,
-    token_looked_up: bool = False,
 ) -> tuple[Question, bool]:
     """Store a citizen's question to the chat ``session_pk`` durably and return it with
     ``created``.
 
-    A second submit of the same form (same token) returns the stored question. A caller that
-    has just looked the token up itself passes ``token_looked_up`` to save the second lookup;
-    a submit racing in between is still caught by the token's unique constraint. Every question
+    A second submit of the same form (same token) returns the stored question and stores
+    nothing: the token's unique constraint refuses it, so a form sent once (nearly every one)
+    costs no lookup beforehand. Every question
     is screened on arrival (``max_length`` is the chat's limit, which the form has enforced);
     the flags order the moderator's queue and never decide anything. The chat is read once,
     under its lock, so its window is what holds when the question is stored: ``ChatNotOpen``
     outside it.
     """
     now = now or timezone.now()
-    if not token_looked_up:
-        existing = Question.objects.filter(submission_token=submission_token).first()
-        if existing is not None:
-            return existing, False
     new = NewQuestion(
         session_pk=session_pk,
         display_name=display_name,
@@ -329,7 +324,7 @@ def ask_question(
     try:
         return _questions.store(new)
     except IntegrityError:
-        # Two submits of the same form raced; the other one stored it.
+        # The same form was sent before (or at the same moment): that question is the answer.
         return Question.objects.get(submission_token=submission_token), False
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,7 @@ from torget.livechat.queries import (
     get_question_in,
     public_chat_facts,
     published_pairs,
+    stored_question_reference,
     waiting_questions,
 )
 from torget.moderation.queries import rule_set_in_force
@@ -157,12 +159,6 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
         )
     token = form.cleaned_data["submission_token"]
-    already = (
-        Question.objects.filter(submission_token=token).values_list("reference", flat=True).first()
-    )
-    if already is not None:
-        messages.info(request, _("This form was already sent; here is your receipt."))
-        return redirect("livechat:receipt", reference=already)
     client = client_hash(request)
     if hit_rate_limit(
         scope="chat-question",
@@ -171,7 +167,7 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
         window_seconds=settings.CHAT_QUESTION_RATE_WINDOW_SECONDS,
     ):
         seconds = settings.CHAT_QUESTION_RATE_WINDOW_SECONDS
-        return render(
+        return _receipt_if_sent_before(request, token) or render(
             request,
             "livechat/rate_limited.html",
             {
@@ -182,7 +178,7 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             status=429,
         )
     try:
-        question, _created = actions.ask_question(
+        question, created = actions.ask_question(
             session_pk=facts.pk,
             display_name=form.cleaned_data["display_name"],
             text=form.cleaned_data["text"],
@@ -190,11 +186,27 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             client_hash=client,
             language=request.LANGUAGE_CODE,
             max_length=form.max_length,
-            token_looked_up=True,
         )
     except actions.ChatNotOpen:
-        return _not_open(request, get_public_chat(organisation, slug))
+        return _receipt_if_sent_before(request, token) or _not_open(
+            request, get_public_chat(organisation, slug)
+        )
+    if not created:
+        return _receipt_again(request, question.reference)
     return redirect("livechat:receipt", reference=question.reference)
+
+
+def _receipt_if_sent_before(request: TorgetRequest, token: uuid.UUID) -> HttpResponse | None:
+    """A refused form that was sent before (a double click, the back button, a retry over a
+    poor connection) gets the receipt of what it stored the first time; ``None`` when it
+    stored nothing."""
+    reference = stored_question_reference(token)
+    return None if reference is None else _receipt_again(request, reference)
+
+
+def _receipt_again(request: TorgetRequest, reference: str) -> HttpResponse:
+    messages.info(request, _("This form was already sent; here is your receipt."))
+    return redirect("livechat:receipt", reference=reference)
 
 
 def _not_open(request: TorgetRequest, chat: ChatSession) -> HttpResponse:

@@ -137,7 +137,7 @@ def send(organisation: Organisation, dialogue: Dialogue, **form: Any) -> Callabl
     }
     values.update(form)
     return lambda: actions.submit_contribution(
-        organisation=organisation, slug=dialogue.slug, token_looked_up=True, **values
+        organisation=organisation, slug=dialogue.slug, **values
     )
 
 
