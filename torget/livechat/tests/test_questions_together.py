@@ -23,6 +23,19 @@ from torget.realtime.models import StreamEvent
 from torget.screening.api import screen
 
 
+def citizen_asks(chat: ChatSession, number: int) -> tuple[Question, bool]:
+    """Citizen ``number`` asks through the action, as the question form does."""
+    return actions.ask_question(
+        session_pk=chat.pk,
+        display_name=f"Borger {number}",
+        text=f"Spørgsmål nummer {number}?",
+        submission_token=uuid.uuid4(),
+        client_hash=f"borger-{number}",
+        language="da",
+        max_length=chat.question_max_length,
+    )
+
+
 def new_question(chat: ChatSession, text: str, **overrides: Any) -> actions.NewQuestion:
     values: dict[str, Any] = {
         "session_pk": chat.pk,
@@ -119,15 +132,7 @@ def test_citizens_asking_at_once_share_one_transaction(chat: ChatSession) -> Non
     batches_before = writer.batches
 
     def asking(number: int) -> Callable[[], tuple[Question, bool]]:
-        return lambda: actions.ask_question(
-            session_pk=chat.pk,
-            display_name=f"Borger {number}",
-            text=f"Spørgsmål nummer {number}?",
-            submission_token=uuid.uuid4(),
-            client_hash=f"borger-{number}",
-            language="da",
-            max_length=chat.question_max_length,
-        )
+        return lambda: citizen_asks(chat, number)
 
     results = while_writer_busy(writer, [asking(number) for number in range(5)])
 
@@ -160,15 +165,7 @@ def test_citizens_waiting_for_the_writer_hold_no_database_connection(chat: ChatS
         def ask() -> tuple[Question, bool]:
             assert ChatSession.objects.filter(pk=chat.pk).exists()
             their_connections.append(connections[DEFAULT_DB_ALIAS])  # this thread's own
-            return actions.ask_question(
-                session_pk=chat.pk,
-                display_name=f"Borger {number}",
-                text=f"Spørgsmål nummer {number}?",
-                submission_token=uuid.uuid4(),
-                client_hash=f"borger-{number}",
-                language="da",
-                max_length=chat.question_max_length,
-            )
+            return citizen_asks(chat, number)
 
         return ask
 
