@@ -31,7 +31,7 @@ What it does, in order (bounded in count and time; it stops by itself):
    ``--interval`` s), posts K questions through the real form ``POST /chat/<slug>/ask/``
    from ``--ask-connections`` keep-alive connections, each sending its next form when its
    last is answered (32 since 2026-12-07, 8 before: eight such senders cannot ask faster
-   than 8 ÷ the answer time, about 166/s at 48 ms, whereas 200 citizens a second, each in a
+   than 8 ÷ the mean answer time, 166/s at 48 ms, whereas 200 citizens a second, each in a
    browser of their own, keep some 20–30 forms in flight) (CSRF cookie and token from a GET
    of the chat page, a fresh ``submission_token`` per form), server started with
    ``CHAT_QUESTION_RATE_LIMIT=1000000`` because every request comes from 127.0.0.1. Counts

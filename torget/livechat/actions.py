@@ -304,11 +304,10 @@ def ask_question(
 
     A second submit of the same form (same token) returns the stored question and stores
     nothing: the token's unique constraint refuses it, so a form sent once (nearly every one)
-    costs no lookup beforehand. Every question
-    is screened on arrival (``max_length`` is the chat's limit, which the form has enforced);
-    the flags order the moderator's queue and never decide anything. The chat is read once,
-    under its lock, so its window is what holds when the question is stored: ``ChatNotOpen``
-    outside it.
+    costs no lookup beforehand. Every question is screened on arrival (``max_length`` is the
+    chat's limit, which the form has enforced); the flags order the moderator's queue and
+    never decide anything. The chat is read once, under its lock, so its window is what holds
+    when the question is stored: ``ChatNotOpen`` outside it.
     """
     now = now or timezone.now()
     new = NewQuestion(
