@@ -1,5 +1,5 @@
 """The transparency page counts decisions per calendar month and rule, with the months cut in
-the authority's own time zone rather than the server's."""
+the authority's own time zone rather than the server's, those on live-chat questions too."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from pytest_django import Settings
 
 from torget.accounts.models import User
 from torget.dialogues.models import Contribution, Dialogue
+from torget.livechat.actions import approve_question, assign_question, reject_question
+from torget.livechat.models import ChatSession, Question
 from torget.moderation.actions import approve_contribution, refer_contribution, reject_contribution
 from torget.moderation.tests.html_tables import row_for, table_rows
 
@@ -118,3 +120,39 @@ def test_decisions_older_than_a_year_are_left_out(
     page = client.get("/transparency/").content.decode()
     assert f"table-{long_ago.strftime('%Y-%m')}" not in page
     assert "No moderation decisions were made in this period." in page
+
+
+def test_decisions_on_live_chat_questions_count_with_those_on_contributions(
+    client: Client,
+    alice: User,
+    bob: User,
+    vera: User,
+    open_dialogue: Dialogue,
+    contribute: Callable[..., Contribution],
+    chat: ChatSession,
+    ask: Callable[..., Question],
+) -> None:
+    # Given a contribution rejected under THREATS,
+    reject_contribution(
+        contribution=contribute(open_dialogue, "Første"), moderator=alice, rule_codes=["THREATS"]
+    )
+    # and in a live chat a question rejected under THREATS, one approved and then handed to
+    # Bob, and one handed straight to Vera and then on to Bob,
+    reject_question(question=ask(chat, "Et spørgsmål"), moderator=alice, rule_codes=["THREATS"])
+    approved = approve_question(question=ask(chat, "Et andet spørgsmål"), moderator=alice)
+    assign_question(question=approved, moderator=alice, politician=bob)
+    handed = assign_question(
+        question=ask(chat, "Et tredje spørgsmål"), moderator=alice, politician=vera
+    )
+    assign_question(question=handed, moderator=alice, politician=bob)
+    # when anyone opens the transparency page,
+    page = client.get("/transparency/").content.decode()
+
+    # then both rejections count under THREATS, and each question is approved once: handing
+    # a pending question to a politician approves it, handing it on decides nothing new.
+    month = timezone.localtime(timezone.now(), ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m")
+    rows = table_rows(page, f"table-{month}")
+    assert row_for(rows, "THREATS")[1:] == ["0", "2", "0", "2"]
+    assert row_for(rows, "No rule cited")[1:] == ["2", "0", "0", "2"]
+    assert row_for(rows, "All decisions")[1:] == ["2", "2", "0", "4"]
+    assert "a question handed to a politician counts as approved" in page
