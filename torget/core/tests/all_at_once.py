@@ -1,4 +1,5 @@
-"""Test helper: several callers of a ``GroupCommit`` handing over their items at once."""
+"""Test helpers for items stored together: several callers of a ``GroupCommit`` handing over
+their items at once, and what one batch costs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from torget.core.groupcommit import GroupCommit
 
@@ -49,3 +51,12 @@ def while_writer_busy(
         thread.join(timeout=30)
     assert failures == [], failures
     return [results[index] for index in range(len(calls))]
+
+
+def statements_to_store(store_many: Callable[[Sequence[T]], list[Any]], batch: Sequence[T]) -> int:
+    """How many SQL statements ``store_many`` runs to store ``batch``; every item must be
+    stored as new (its outcome ``(row, True)``)."""
+    with CaptureQueriesContext(connection) as queries:
+        outcomes = store_many(batch)
+    assert all(isinstance(outcome, tuple) and outcome[1] for outcome in outcomes), outcomes
+    return len(queries)

@@ -11,14 +11,12 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from torget.accounts.models import Organisation, User
 from torget.archive.chain import verify_chain
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.core.tests.all_at_once import while_writer_busy
+from torget.core.tests.all_at_once import statements_to_store, while_writer_busy
 from torget.dialogues import actions
 from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
 from torget.moderation.actions import impose_block
@@ -114,10 +112,7 @@ def test_a_batch_costs_the_same_statements_however_many_it_holds(
     # Given one contribution stored alone, then five together
     def statements(count: int) -> int:
         batch = [submission(open_dialogue, f"Indlæg {n}.") for n in range(count)]
-        with CaptureQueriesContext(connection) as queries:
-            outcomes = actions.store_submissions(batch)
-        assert all(isinstance(outcome, tuple) and outcome[1] for outcome in outcomes)
-        return len(queries)
+        return statements_to_store(actions.store_submissions, batch)
 
     # Then five cost what one does: the dialogue read, one insert of the contributions, and
     # the archive's head, entries, contents and new head

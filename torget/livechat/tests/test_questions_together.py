@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from torget.archive.chain import verify_chain
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.core.tests.all_at_once import while_writer_busy
+from torget.core.tests.all_at_once import statements_to_store, while_writer_busy
 from torget.livechat import actions
 from torget.livechat.models import ChatSession, Question, QuestionStatus
 from torget.realtime.models import StreamEvent
@@ -112,10 +111,7 @@ def test_a_batch_of_questions_costs_the_same_statements_however_many_it_holds(
 ) -> None:
     def statements(count: int) -> int:
         batch = [new_question(chat, f"Spørgsmål {n}?") for n in range(count)]
-        with CaptureQueriesContext(connection) as queries:
-            outcomes = actions.store_questions(batch)
-        assert all(isinstance(outcome, tuple) and outcome[1] for outcome in outcomes)
-        return len(queries)
+        return statements_to_store(actions.store_questions, batch)
 
     # Once the staff stream exists (its first event makes it): the chat, the questions, the
     # archive's head, entries, contents and new head, and the staff stream's numbers and
