@@ -15,8 +15,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django import Settings
 
 from torget.accounts.actions import grant_roles
 from torget.accounts.models import Committee, Organisation, Party, Role, User
@@ -35,6 +37,14 @@ PASSWORD = "correct horse battery staple"  # noqa: S105 - the test world's passw
 def _fresh_cache() -> None:
     # Rate limits and sign-in throttles live in the cache; no test inherits another's count.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings: Settings) -> None:
+    # The deliberately slow production hash costs a third of a second for every person made;
+    # what the tests check is who may do what, not the hashing cost. The sign-in tests use
+    # the same forms and checks with this hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -128,14 +138,15 @@ def current_code(user: User) -> str:
 
 
 def sign_in(client: Client, user: User) -> None:
-    """Sign in through the real forms, including the second factor when the role needs it."""
-    response = client.post(
-        "/staff/account/sign-in/", {"username": user.username, "password": PASSWORD}
-    )
-    assert response.status_code == 302, response.content
-    if response["Location"].endswith("/second-factor/"):
-        response = client.post("/staff/account/second-factor/", {"code": current_code(user)})
-        assert response.status_code == 302, response.content
+    """Leave ``client`` as the sign-in pages leave a person: signed in and, when the role needs
+    it, past the second factor with their confirmed authenticator. The forms themselves are
+    exercised in accounts/tests and the browser tests."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from torget.accounts.models import User
@@ -62,13 +61,6 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings: Settings) -> None:
-    # A deliberately slow hash costs about a third of a second for every person created and
-    # every sign-in; what these tests check is the pages, not the hashing cost.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

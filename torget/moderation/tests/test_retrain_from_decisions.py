@@ -65,7 +65,7 @@ def test_retraining_writes_a_swedish_model_that_screening_uses(
 ) -> None:
     _decide(open_dialogue, contribute, alice, 20)
     with override_settings(SCREENING_MODEL_DIR=tmp_path):
-        call_command("retrain_screening", language="sv", stdout=StringIO())
+        call_command("retrain_screening", language="sv", grid="small", stdout=StringIO())
         assert (tmp_path / "offensive-sv.json").exists()
         model = load_model("sv")
         assert model.language == "sv"

@@ -22,9 +22,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--language", required=True, choices=["da", "sv", "en"])
         parser.add_argument("--out", type=Path, default=None)
+        parser.add_argument(
+            "--grid",
+            choices=["full", "small"],
+            default="full",
+            help="full: every feature variant and C, with a nested estimate (minutes); "
+            "small: one variant, two C values, no nested estimate (seconds).",
+        )
 
-    def handle(self, *args: Any, language: str, out: Path | None, **options: Any) -> None:
-        from torget.screening.training import TrainingConfig, train_from_examples
+    def handle(
+        self, *args: Any, language: str, out: Path | None, grid: str, **options: Any
+    ) -> None:
+        from torget.screening.training import DEFAULT_SPECS, TrainingConfig, train_from_examples
 
         organisation = current_organisation()
         if organisation is None:
@@ -39,10 +48,15 @@ class Command(BaseCommand):
                 f"Too few decisions to train on: need at least {MINIMUM_PER_CLASS} offensive "
                 f"and {MINIMUM_PER_CLASS} not offensive; the current model stays in use."
             )
+        source = {"name": f"moderation decisions of {organisation.name}"}
         model = train_from_examples(
             examples,
             language=language,
-            config=TrainingConfig(source={"name": f"moderation decisions of {organisation.name}"}),
+            config=TrainingConfig(source=source)
+            if grid == "full"
+            else TrainingConfig(
+                specs=DEFAULT_SPECS[:1], cs=(1.0, 4.0), folds=3, nested=False, source=source
+            ),
         )
         target = out or model_path(language, Path(settings.SCREENING_MODEL_DIR))
         target.parent.mkdir(parents=True, exist_ok=True)
