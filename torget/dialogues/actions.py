@@ -285,8 +285,9 @@ def submit_contribution(
     the token's unique constraint refuses it, so a form sent once (nearly every one) costs no
     lookup beforehand.
     Every post is screened on arrival: the flags and priority are stored beside it for the
-    moderator, and a post with a national ID number is held from public view until a moderator
-    decides, even under post-moderation. Screening never rejects anything by itself.
+    moderator, and a post with a national ID number or a possible threat is held from public
+    view until a moderator decides, even under post-moderation. Screening never rejects
+    anything by itself.
     The dialogue is read under the write lock, so what decides (state, window, moderation
     mode, case number) is what holds when the contribution is stored; the caller reads it
     before only to show a page. Contributions sent at the same moment share one transaction

@@ -26,6 +26,25 @@ def test_a_national_id_is_held_even_under_post_moderation(
     assert "010190" not in client.get(f"/d/{dialogue.slug}/").content.decode()
 
 
+def test_a_threat_posted_to_a_post_moderated_dialogue_waits_for_a_moderator(
+    client: Client,
+    make_dialogue: Callable[..., Dialogue],
+    contribute: Callable[..., Contribution],
+    alice: User,
+) -> None:
+    dialogue = make_dialogue(moderation_mode="post")
+    calm = contribute(dialogue, "Linjeføring B er tryggest for børnene.")
+    threat = contribute(dialogue, "Jeg ved hvor du bor, og vi finder dig.")
+    assert "threat" in [flag["code"] for flag in threat.screening["flags"]]
+    assert calm.status == ContributionStatus.PUBLISHED_UNREVIEWED
+    assert threat.status == ContributionStatus.PENDING
+    page = client.get(f"/d/{dialogue.slug}/").content.decode()
+    assert "tryggest for børnene" in page
+    assert "vi finder dig" not in page
+    approve_contribution(contribution=threat, moderator=alice, note="Kritik, ikke en trussel.")
+    assert "vi finder dig" in client.get(f"/d/{dialogue.slug}/").content.decode()
+
+
 def test_public_pages_mask_the_number_but_the_stored_text_is_unchanged(
     client: Client, open_dialogue: Dialogue, contribute: Callable[..., Contribution], alice: User
 ) -> None:
