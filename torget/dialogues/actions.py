@@ -29,14 +29,15 @@ from torget.core.groupcommit import GroupCommit
 from torget.core.mail import send_on_commit
 from torget.dialogues.lifecycle import check_transition
 from torget.dialogues.models import (
-    Contribution,
-    ContributionStatus,
     Dialogue,
     DialogueEvent,
     DialogueState,
     FeedbackNotice,
     FeedbackReport,
     ModerationMode,
+    Post,
+    PostChannel,
+    PostStatus,
 )
 from torget.dialogues.queries import lock_dialogue_for_submission
 from torget.moderation.models import Block
@@ -259,7 +260,7 @@ def _new_reference() -> str:
     return f"T-{body[:4]}-{body[4:]}"
 
 
-def email_confirmation_token(contribution: Contribution) -> str:
+def email_confirmation_token(contribution: Post) -> str:
     return signing.dumps(
         {"c": contribution.pk, "e": contribution.email}, salt=EMAIL_CONFIRMATION_SALT
     )
@@ -277,7 +278,7 @@ def submit_contribution(
     language: str,
     max_length: int | None = None,
     now: datetime | None = None,
-) -> tuple[Contribution, bool]:
+) -> tuple[Post, bool]:
     """Store a citizen's contribution to the public dialogue ``slug`` durably and return it
     with ``created``.
 
@@ -313,7 +314,7 @@ def submit_contribution(
         contribution, created = _submissions.store(submission)
     except IntegrityError:
         # The same form was sent before (or at the same moment): that row is the answer.
-        return Contribution.objects.get(submission_token=submission_token), False
+        return Post.objects.get(submission_token=submission_token), False
     if created and email:
         # From this request's own thread once its contribution is committed (or with the
         # caller's transaction): a slow mail server never holds up the others of its batch.
@@ -352,7 +353,7 @@ class Submission:
 
 def store_submissions(
     submissions: Sequence[Submission],
-) -> list[tuple[Contribution, bool] | Exception]:
+) -> list[tuple[Post, bool] | Exception]:
     """Store ``submissions`` in the caller's transaction with one read of each dialogue, one
     insert of the contributions and one append to the archive; a refused submission gets its
     exception and stores nothing. Sends no mail (``submit_contribution`` does)."""
@@ -362,9 +363,9 @@ def store_submissions(
         key: lock_dialogue_for_submission(organisation_of[key], key[1])
         for key in sorted(organisation_of)
     }
-    by_token: dict[uuid.UUID, Contribution] = {}
-    outcomes: list[tuple[Contribution, bool] | Exception] = []
-    stored: list[tuple[Contribution, Dialogue, Submission]] = []
+    by_token: dict[uuid.UUID, Post] = {}
+    outcomes: list[tuple[Post, bool] | Exception] = []
+    stored: list[tuple[Post, Dialogue, Submission]] = []
     for submission in submissions:
         dialogue = dialogues[(submission.organisation.pk, submission.slug)]
         if dialogue is None:
@@ -389,7 +390,9 @@ def store_submissions(
             continue
         result = submission.screening
         visible_at_once = dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
-        contribution = Contribution(
+        contribution = Post(
+            organisation_id=dialogue.organisation_id,
+            channel=PostChannel.WEB,
             dialogue=dialogue,
             reference=_new_reference(),
             submission_token=submission.submission_token,
@@ -398,9 +401,7 @@ def store_submissions(
             email=submission.email,
             client_hash=submission.client_hash,
             language=submission.language,
-            status=ContributionStatus.PUBLISHED_UNREVIEWED
-            if visible_at_once
-            else ContributionStatus.PENDING,
+            status=PostStatus.PUBLISHED_UNREVIEWED if visible_at_once else PostStatus.PENDING,
             screening=result.as_dict(),
             priority=int(result.priority),
             created_at=submission.now,
@@ -410,7 +411,7 @@ def store_submissions(
         outcomes.append((contribution, True))
     if not stored:
         return outcomes
-    Contribution.objects.bulk_create([contribution for contribution, _d, _s in stored])
+    Post.objects.bulk_create([contribution for contribution, _d, _s in stored])
     append_many(
         [
             NewEntry(
@@ -443,11 +444,11 @@ _submissions = GroupCommit(store_submissions)
 
 
 @transaction.atomic
-def confirm_email(*, contribution: Contribution, now: datetime | None = None) -> bool:
+def confirm_email(*, contribution: Post, now: datetime | None = None) -> bool:
     """Mark the address confirmed. Returns False when it already was."""
-    updated = Contribution.objects.filter(
-        pk=contribution.pk, email_confirmed_at__isnull=True
-    ).update(email_confirmed_at=now or timezone.now())
+    updated = Post.objects.filter(pk=contribution.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=now or timezone.now()
+    )
     contribution.refresh_from_db(fields=["email_confirmed_at"])
     return updated == 1
 
@@ -509,7 +510,7 @@ def publish_feedback_report(
     _transition(dialogue=dialogue, to_state=DialogueState.FEEDBACK_PUBLISHED, actor=actor, at=now)
     recipients: dict[str, str] = {}
     for email, language in (
-        dialogue.contributions.exclude(email="")
+        dialogue.posts.exclude(email="")
         .filter(email_confirmed_at__isnull=False)
         .order_by("created_at")
         .values_list("email", "language")
@@ -543,8 +544,4 @@ def publish_feedback_report(
 def forget_old_client_hashes(*, now: datetime | None = None) -> int:
     """Blank the keyed client hashes older than the retention period; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.CLIENT_HASH_RETENTION_DAYS)
-    return (
-        Contribution.objects.filter(created_at__lt=cutoff)
-        .exclude(client_hash="")
-        .update(client_hash="")
-    )
+    return Post.objects.filter(created_at__lt=cutoff).exclude(client_hash="").update(client_hash="")

@@ -15,9 +15,9 @@ from torget.accounts.models import Organisation
 from torget.accounts.permissions import AnyUser
 from torget.dialogues.models import (
     VISIBLE_STATUSES,
-    Contribution,
     Dialogue,
     DialogueState,
+    Post,
 )
 from torget.dialogues.permissions import can_edit_dialogue, can_view_dialogue_in_staff
 
@@ -34,11 +34,7 @@ def public_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
     return (
         Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
         .select_related("commissioned_by")
-        .annotate(
-            published_count=Count(
-                "contributions", filter=Q(contributions__status__in=VISIBLE_STATUSES)
-            )
-        )
+        .annotate(published_count=Count("posts", filter=Q(posts__status__in=VISIBLE_STATUSES)))
         .order_by("closes_at")
     )
 
@@ -144,14 +140,14 @@ def get_dialogue_for(
 def stored_contribution_reference(submission_token: uuid.UUID) -> str | None:
     """The receipt reference of the contribution sent with this form, if it was stored."""
     return (
-        Contribution.objects.filter(submission_token=submission_token)
+        Post.objects.filter(submission_token=submission_token)
         .values_list("reference", flat=True)
         .first()
     )
 
 
-def published_contributions(dialogue: Dialogue) -> QuerySet[Contribution]:
-    return dialogue.contributions.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
+def published_contributions(dialogue: Dialogue) -> QuerySet[Post]:
+    return dialogue.posts.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
 
 
 def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialogue]:
@@ -172,7 +168,7 @@ def staff_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
         Dialogue.objects.filter(organisation=organisation)
         .select_related("owner", "commissioned_by")
         .annotate(
-            contribution_count=Count("contributions"),
+            contribution_count=Count("posts"),
         )
         .order_by("-created_at")
     )

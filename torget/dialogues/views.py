@@ -22,7 +22,7 @@ from torget.accounts.permissions import can_moderate
 from torget.core.clients import client_hash, hit_rate_limit
 from torget.dialogues import actions
 from torget.dialogues.forms import ContributionForm, FeedbackReportForm, MissionCardForm
-from torget.dialogues.models import Contribution, Dialogue, DialogueState
+from torget.dialogues.models import Dialogue, DialogueState, Post
 from torget.dialogues.permissions import (
     can_archive_dialogue,
     can_close_dialogue,
@@ -174,9 +174,7 @@ def _not_open(request: TorgetRequest, dialogue: Dialogue) -> HttpResponse:
 
 
 def receipt(request: TorgetRequest, reference: str) -> HttpResponse:
-    contribution = get_object_or_404(
-        Contribution.objects.select_related("dialogue"), reference=reference
-    )
+    contribution = get_object_or_404(Post.objects.select_related("dialogue"), reference=reference)
     decision = contribution.decisions.select_related("rule_set").prefetch_related("rules").last()
     return render(
         request,
@@ -194,8 +192,8 @@ def confirm_email(request: TorgetRequest, token: str) -> HttpResponse:
             salt=actions.EMAIL_CONFIRMATION_SALT,
             max_age=actions.EMAIL_CONFIRMATION_MAX_AGE,
         )
-        contribution = Contribution.objects.get(pk=payload["c"], email=payload["e"])
-    except (signing.BadSignature, KeyError, TypeError, Contribution.DoesNotExist):
+        contribution = Post.objects.get(pk=payload["c"], email=payload["e"])
+    except (signing.BadSignature, KeyError, TypeError, Post.DoesNotExist):
         return render(request, "dialogues/confirm_email_invalid.html", status=400)
     confirmed = False
     if request.method == "POST":
@@ -267,9 +265,7 @@ def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     user = request.user
     counts = dict(
-        dialogue.contributions.values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        dialogue.posts.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     report = getattr(dialogue, "feedback_report", None)
     return render(

@@ -30,7 +30,7 @@ from torget.archive.chain import verify_chain
 from torget.archive.export import write_bag
 from torget.archive.models import ArchiveEntry, ChainHead, Channel, EntryKind, HoldReason
 from torget.core.mail import send_on_commit
-from torget.dialogues.models import AWAITING_STATUSES, Contribution, ContributionStatus
+from torget.dialogues.models import AWAITING_STATUSES, Post, PostStatus
 from torget.moderation.defaults import DEFAULT_MAX_LENGTH, DEFAULT_RULES
 from torget.moderation.evidence import chain_proof
 from torget.moderation.models import (
@@ -118,9 +118,9 @@ def publish_default_rule_set(*, organisation: Organisation, now: datetime | None
 
 
 _STATUS_AFTER = {
-    DecisionKind.APPROVE: ContributionStatus.APPROVED,
-    DecisionKind.REJECT: ContributionStatus.REJECTED,
-    DecisionKind.REFER: ContributionStatus.REFERRED,
+    DecisionKind.APPROVE: PostStatus.APPROVED,
+    DecisionKind.REJECT: PostStatus.REJECTED,
+    DecisionKind.REFER: PostStatus.REFERRED,
 }
 
 _NOTICE_SUBJECT = {
@@ -132,7 +132,7 @@ _NOTICE_SUBJECT = {
 
 def _record_decision(
     *,
-    locked: Contribution,
+    locked: Post,
     kind: DecisionKind,
     moderator: User,
     rule_codes: Sequence[str],
@@ -185,7 +185,7 @@ def _record_decision(
 def _decide(
     *,
     kind: DecisionKind,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     rule_codes: Sequence[str],
     note: str,
@@ -194,7 +194,7 @@ def _decide(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
@@ -246,7 +246,7 @@ def _decide(
 
 def approve_contribution(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     rule_codes: Sequence[str] = (),
     note: str = "",
@@ -264,7 +264,7 @@ def approve_contribution(
 
 def reject_contribution(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     rule_codes: Sequence[str],
     note: str = "",
@@ -282,7 +282,7 @@ def reject_contribution(
 
 def refer_contribution(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     note: str = "",
     now: datetime | None = None,
@@ -315,7 +315,7 @@ def request_review(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=decision.contribution_id)
         )
@@ -386,7 +386,7 @@ def decide_review(
         if locked.decision.moderator_id == moderator.pk:
             raise OwnDecision(locked.decision.pk)
         contribution = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=locked.contribution_id)
         )
@@ -451,7 +451,7 @@ def decide_review(
 
 def impose_block(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     scope: BlockScope,
     rule_codes: Sequence[str],
@@ -466,7 +466,7 @@ def impose_block(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
@@ -619,7 +619,7 @@ def _record_block_end(
 
 def mark_threat(
     *,
-    contribution: Contribution,
+    contribution: Post,
     politician: User,
     moderator: User,
     note: str = "",
@@ -630,7 +630,7 @@ def mark_threat(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from torget.accounts.models import Organisation, Role, User
 from torget.accounts.permissions import AnyUser
 from torget.core.caching import forget
-from torget.dialogues.models import AWAITING_STATUSES, Contribution, Dialogue, DialogueState
+from torget.dialogues.models import AWAITING_STATUSES, Dialogue, DialogueState, Post
 from torget.livechat.models import QuestionStep, StepKind
 from torget.moderation.models import (
     DEFAULT_MAX_LENGTH_FALLBACK,
@@ -74,12 +74,10 @@ def forget_max_length(*, instance: RuleSet, **_signal: object) -> None:
     forget(_max_length_key(instance.organisation_id))
 
 
-def moderation_queue(organisation: Organisation) -> QuerySet[Contribution]:
+def moderation_queue(organisation: Organisation) -> QuerySet[Post]:
     """Everything awaiting a decision: highest screening priority first, then oldest first."""
     return (
-        Contribution.objects.filter(
-            dialogue__organisation=organisation, status__in=AWAITING_STATUSES
-        )
+        Post.objects.filter(dialogue__organisation=organisation, status__in=AWAITING_STATUSES)
         .select_related("dialogue")
         .order_by("-priority", "created_at", "pk")
     )
@@ -260,14 +258,14 @@ def threats_against(user: User) -> QuerySet[ThreatMark]:
 # Permission-checked getters: each returns the row or raises, so no view forgets the check.
 
 
-def get_contribution_for(user: AnyUser, organisation: Organisation, pk: int) -> Contribution:
+def get_contribution_for(user: AnyUser, organisation: Organisation, pk: int) -> Post:
     if not can_view_queue(user):
         raise PermissionDenied
     try:
-        return Contribution.objects.select_related("dialogue__organisation").get(
+        return Post.objects.select_related("dialogue__organisation").get(
             dialogue__organisation=organisation, pk=pk
         )
-    except Contribution.DoesNotExist:
+    except Post.DoesNotExist:
         raise Http404(str(pk)) from None
 
 
