@@ -11,7 +11,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -35,6 +35,7 @@ from torget.dialogues.models import (
     FeedbackNotice,
     FeedbackReport,
     ModerationMode,
+    OfflineSource,
     Post,
     PostChannel,
     PostStatus,
@@ -318,21 +319,123 @@ def submit_contribution(
     if created and email:
         # From this request's own thread once its contribution is committed (or with the
         # caller's transaction): a slow mail server never holds up the others of its batch.
-        send_on_commit(
-            to=email,
-            subject=_("Confirm your e-mail address"),
-            template="dialogues/email/confirm_email.txt",
-            context={
-                "contribution": contribution,
-                "dialogue": contribution.dialogue,
-                "confirm_path": reverse(
-                    "dialogues:confirm-email",
-                    kwargs={"token": email_confirmation_token(contribution)},
-                ),
-            },
-            language=language,
-        )
+        _ask_to_confirm(contribution)
     return contribution, created
+
+
+def _ask_to_confirm(post: Post) -> None:
+    """Send the link that confirms the post's e-mail address, after commit."""
+    send_on_commit(
+        to=post.email,
+        subject=_("Confirm your e-mail address"),
+        template="dialogues/email/confirm_email.txt",
+        context={
+            "contribution": post,
+            "dialogue": post.dialogue,
+            "confirm_path": reverse(
+                "dialogues:confirm-email", kwargs={"token": email_confirmation_token(post)}
+            ),
+        },
+        language=post.language,
+    )
+
+
+def _initial_status(dialogue: Dialogue, result: ScreeningResult) -> PostStatus:
+    """Published at once under post-moderation, unless screening holds it for a person."""
+    if dialogue.moderation_mode == ModerationMode.POST and not result.should_hold:
+        return PostStatus.PUBLISHED_UNREVIEWED
+    return PostStatus.PENDING
+
+
+def _received_entry(
+    post: Post,
+    dialogue: Dialogue,
+    *,
+    channel: str = Channel.WEB,
+    actor: User | None = None,
+    **extra: Any,
+) -> NewEntry:
+    """The archive entry of a post that has just been stored."""
+    return NewEntry(
+        kind=EntryKind.CONTRIBUTION_RECEIVED,
+        at=post.created_at,
+        dialogue=dialogue,
+        channel=channel,
+        actor=actor,
+        subject_type="contribution",
+        subject_id=post.pk,
+        subject_ref=post.reference,
+        status=post.status,
+        data={
+            "language": post.language,
+            "moderation_mode": dialogue.moderation_mode,
+            "screening": post.screening,
+            **extra,
+        },
+        content={"display_name": post.display_name, "text": post.text, "email": post.email},
+        search_text=f"{post.display_name}\n{post.text}",
+    )
+
+
+@transaction.atomic
+def enter_offline_input(
+    *,
+    dialogue: Dialogue,
+    entered_by: User,
+    received_via: OfflineSource,
+    received_on: date,
+    display_name: str,
+    text: str,
+    email: str,
+    now: datetime | None = None,
+) -> Post:
+    """Store input the authority received outside Torget -- at a citizens' meeting, by letter,
+    by telephone -- as a post of ``dialogue``, typed in by ``entered_by``.
+
+    It is screened, moderated, archived and counted in the feedback like any post; the archive
+    entry names who typed it in and how and when it was received. An address given is asked
+    to confirm itself, as on the website, before anything else is sent to it. No length limit
+    (a letter is as long as it is) and no block applies: what reached the authority is a
+    record either way.
+    """
+    now = now or timezone.now()
+    locked = Dialogue.objects.select_for_update().select_related("organisation").get(pk=dialogue.pk)
+    language = locked.organisation.default_language
+    result = screen(text, language=language)
+    post = Post.objects.create(
+        organisation_id=locked.organisation_id,
+        channel=PostChannel.OFFLINE,
+        dialogue=locked,
+        reference=_new_reference(),
+        submission_token=None,
+        display_name=display_name,
+        text=text,
+        email=email,
+        language=language,
+        status=_initial_status(locked, result),
+        screening=result.as_dict(),
+        priority=int(result.priority),
+        created_at=now,
+        received_via=received_via,
+        received_on=received_on,
+        entered_by=entered_by,
+    )
+    append_many(
+        [
+            _received_entry(
+                post,
+                locked,
+                channel=Channel.STAFF,
+                actor=entered_by,
+                post_channel=PostChannel.OFFLINE.value,
+                received_via=str(received_via),
+                received_on=received_on.isoformat(),
+            )
+        ]
+    )
+    if email:
+        _ask_to_confirm(post)
+    return post
 
 
 @dataclass(frozen=True)
@@ -389,7 +492,6 @@ def store_submissions(
             outcomes.append((twin, False))
             continue
         result = submission.screening
-        visible_at_once = dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
         contribution = Post(
             organisation_id=dialogue.organisation_id,
             channel=PostChannel.WEB,
@@ -401,7 +503,7 @@ def store_submissions(
             email=submission.email,
             client_hash=submission.client_hash,
             language=submission.language,
-            status=PostStatus.PUBLISHED_UNREVIEWED if visible_at_once else PostStatus.PENDING,
+            status=_initial_status(dialogue, result),
             screening=result.as_dict(),
             priority=int(result.priority),
             created_at=submission.now,
@@ -412,31 +514,7 @@ def store_submissions(
     if not stored:
         return outcomes
     Post.objects.bulk_create([contribution for contribution, _d, _s in stored])
-    append_many(
-        [
-            NewEntry(
-                kind=EntryKind.CONTRIBUTION_RECEIVED,
-                at=submission.now,
-                dialogue=dialogue,
-                subject_type="contribution",
-                subject_id=contribution.pk,
-                subject_ref=contribution.reference,
-                status=contribution.status,
-                data={
-                    "language": submission.language,
-                    "moderation_mode": dialogue.moderation_mode,
-                    "screening": contribution.screening,
-                },
-                content={
-                    "display_name": submission.display_name,
-                    "text": submission.text,
-                    "email": submission.email,
-                },
-                search_text=f"{submission.display_name}\n{submission.text}",
-            )
-            for contribution, dialogue, submission in stored
-        ]
-    )
+    append_many([_received_entry(post, dialogue) for post, dialogue, _s in stored])
     return outcomes
 
 

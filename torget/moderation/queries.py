@@ -78,7 +78,7 @@ def moderation_queue(organisation: Organisation) -> QuerySet[Post]:
     """Everything awaiting a decision: highest screening priority first, then oldest first."""
     return (
         Post.objects.filter(dialogue__organisation=organisation, status__in=AWAITING_STATUSES)
-        .select_related("dialogue")
+        .select_related("dialogue", "entered_by")
         .order_by("-priority", "created_at", "pk")
     )
 
