@@ -257,8 +257,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 
     if connection.vendor == "postgresql":
         # Autovacuum would gather the statistics after a bulk append like this, but on a busy
-        # machine it had not in 25 minutes; without them the planner takes the organisation's
-        # million entries for a few thousand and walks every one of them for a common word.
+        # machine not before the searches start; without them the planner takes the
+        # organisation's million entries for a few thousand and walks every one of them for a
+        # common word.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     waited = 0.0
