@@ -41,9 +41,9 @@ def _fresh_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _quick_password_hashing(settings: Settings) -> None:
-    # The deliberately slow production hash costs a third of a second for every person made;
-    # what the tests check is who may do what, not the hashing cost. The sign-in tests use
-    # the same forms and checks with this hasher.
+    # The production hash is slow on purpose, and tests make many people; what they check
+    # is who may do what, not the hashing cost. The sign-in tests use the same forms and
+    # checks with this hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

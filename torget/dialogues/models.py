@@ -201,7 +201,7 @@ class Post(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [
             # The public page reads published rows in order: walking this index avoids
-            # sorting every row of a large dialogue for each page (bench/dialogue_page.py).
+            # sorting every row of a large dialogue for each page.
             models.Index(fields=["dialogue", "created_at", "id", "status"]),
             models.Index(fields=["status", "priority", "created_at"]),
         ]

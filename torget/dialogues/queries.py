@@ -66,8 +66,8 @@ SUBMISSION_FIELDS = (
 
 def dialogues_for_submission(organisation: Organisation) -> QuerySet[Dialogue]:
     """The public dialogues with only ``SUBMISSION_FIELDS`` loaded: a submission is most of
-    what a busy dialogue serves, and loading the whole mission card with its committee and
-    authority was a fifth of its time."""
+    what a busy dialogue serves, and it needs none of the mission card, its committee or its
+    authority."""
     return Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES).only(
         *SUBMISSION_FIELDS
     )
@@ -78,8 +78,9 @@ def lock_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialo
     caller's transaction and locked until it ends (``FOR UPDATE`` on PostgreSQL; on SQLite
     the IMMEDIATE transaction already holds the one write lock); None when there is none.
 
-    Plain SQL: this runs under the write lock once per batch of submissions, and the same
-    read through the ORM took four times as long (0.70 against 0.17 ms of CPU).
+    Plain SQL: this runs under the write lock once per batch of submissions, where every
+    microsecond holds up every other writer, and building the query through the ORM cost
+    several times the read itself (docs/performance-log.md).
     """
     sql = _locked_submission_sql(connection.vendor)
     rows = Dialogue.objects.raw(sql, [organisation.pk, slug, *LISTED_STATES])
