@@ -676,7 +676,7 @@ class Publisher:
 
         question_pk, politician_pk = self.world.ready[self.next]
         self.next += 1
-        question = Question.objects.get(pk=question_pk)
+        question = Question.objects.select_related("post").get(pk=question_pk)
         politician = User.objects.get(pk=politician_pk)
         with transaction.atomic():
             answer_question(
@@ -825,18 +825,18 @@ def check_asks_stored(run: AskRun, chat_pk: int) -> dict[str, Any]:
     tokens = list(run.accepted)
     for i in range(0, len(tokens), 500):
         chunk = [uuid.UUID(token) for token in tokens[i : i + 500]]
-        for token, reference in Question.objects.filter(submission_token__in=chunk).values_list(
-            "submission_token", "reference"
-        ):
+        for token, reference in Question.objects.filter(
+            post__submission_token__in=chunk
+        ).values_list("post__submission_token", "post__reference"):
             stored.setdefault(str(token), []).append(reference)
     lost = sum(1 for token in tokens if token not in stored)
     wrong = sum(1 for token in tokens if token in stored and stored[token] != [run.accepted[token]])
     unacknowledged = 0
     for i in range(0, len(run.unanswered), 500):
         chunk = [uuid.UUID(token) for token in run.unanswered[i : i + 500]]
-        unacknowledged += Question.objects.filter(submission_token__in=chunk).count()
+        unacknowledged += Question.objects.filter(post__submission_token__in=chunk).count()
     rows = Question.objects.filter(
-        session_id=chat_pk, display_name__startswith=ASK_NAME_PREFIX
+        session_id=chat_pk, post__display_name__startswith=ASK_NAME_PREFIX
     ).count()
     connection.close()
     return {

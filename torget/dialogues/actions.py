@@ -319,11 +319,11 @@ def submit_contribution(
     if created and email:
         # From this request's own thread once its contribution is committed (or with the
         # caller's transaction): a slow mail server never holds up the others of its batch.
-        _ask_to_confirm(contribution)
+        ask_to_confirm(contribution)
     return contribution, created
 
 
-def _ask_to_confirm(post: Post) -> None:
+def ask_to_confirm(post: Post) -> None:
     """Send the link that confirms the post's e-mail address, after commit."""
     send_on_commit(
         to=post.email,
@@ -434,7 +434,7 @@ def enter_offline_input(
         ]
     )
     if email:
-        _ask_to_confirm(post)
+        ask_to_confirm(post)
     return post
 
 

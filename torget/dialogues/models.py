@@ -153,6 +153,30 @@ class PostChannel(models.TextChoices):
 
     WEB = "web", _("Torget's website")
     OFFLINE = "offline", _("Typed in by staff")
+    CHAT = "chat", _("Live chat")
+
+
+class ThreadKind(models.TextChoices):
+    CHAT = "chat", _("Live chat")
+
+
+class Thread(models.Model):
+    """A conversation beside a dialogue's own page that posts belong to: a live chat, and
+    (issue "Social-media channels") a watched post on one of the authority's pages. The
+    moderation queue is filtered and timed by thread; posts made on the dialogue's own page
+    have none."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="threads")
+    kind = models.CharField(max_length=16, choices=ThreadKind.choices)
+    # Kept equal to the chat's (or watched post's) title by the action that changes it.
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class OfflineSource(models.TextChoices):
@@ -171,6 +195,9 @@ class Post(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=16, choices=PostChannel.choices)
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="posts")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+    )
     reference = models.CharField(max_length=16, unique=True)
     # The web form's one-time token: a second submit of the same form finds this row again.
     # Input typed in by staff has none.

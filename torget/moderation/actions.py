@@ -31,6 +31,7 @@ from torget.archive.export import write_bag
 from torget.archive.models import ArchiveEntry, ChainHead, Channel, EntryKind, HoldReason
 from torget.core.mail import send_on_commit
 from torget.dialogues.models import AWAITING_STATUSES, Post, PostStatus
+from torget.moderation import channels
 from torget.moderation.defaults import DEFAULT_MAX_LENGTH, DEFAULT_RULES
 from torget.moderation.evidence import chain_proof
 from torget.moderation.models import (
@@ -159,6 +160,7 @@ def _record_decision(
     decision.rules.set(rules)
     locked.status = _STATUS_AFTER[kind]
     locked.save(update_fields=["status"])
+    channels.decided(locked, decision)
     append_entry(
         kind=EntryKind.DECISION,
         at=now,
@@ -190,6 +192,7 @@ def _decide(
     rule_codes: Sequence[str],
     note: str,
     now: datetime | None,
+    decidable: Sequence[str] = AWAITING_STATUSES,
 ) -> Decision:
     now = now or timezone.now()
     with transaction.atomic():
@@ -198,7 +201,7 @@ def _decide(
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
-        if locked.status not in AWAITING_STATUSES:
+        if locked.status not in decidable:
             raise AlreadyDecided(locked.decisions.select_related("moderator").last())
         organisation = locked.dialogue.organisation
         decision, rules = _record_decision(
@@ -269,7 +272,11 @@ def reject_contribution(
     rule_codes: Sequence[str],
     note: str = "",
     now: datetime | None = None,
+    decidable: Sequence[str] = AWAITING_STATUSES,
 ) -> Decision:
+    """Keep the post from publication, citing the rules it breaks. ``decidable``: the statuses
+    from which that is still possible -- a channel where approval is not yet publication (a
+    live chat, until the answer is out) may allow an approved post too."""
     return _decide(
         kind=DecisionKind.REJECT,
         contribution=contribution,
@@ -277,6 +284,7 @@ def reject_contribution(
         rule_codes=rule_codes,
         note=note,
         now=now,
+        decidable=decidable,
     )
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -18,13 +17,11 @@ from torget.accounts.models import Organisation, Role, User
 from torget.accounts.permissions import AnyUser
 from torget.core.caching import forget
 from torget.dialogues.models import AWAITING_STATUSES, Dialogue, DialogueState, Post
-from torget.livechat.models import QuestionStep, StepKind
 from torget.moderation.models import (
     DEFAULT_MAX_LENGTH_FALLBACK,
     Block,
     BlockScope,
     Decision,
-    DecisionKind,
     ReviewRequest,
     RuleSet,
     ThreatMark,
@@ -99,9 +96,9 @@ def monthly_decision_counts(
     organisation: Organisation, *, months: int = 12, now: datetime | None = None
 ) -> list[MonthOfDecisions]:
     """The last ``months`` calendar months (this one included) that had decisions, newest
-    first: the decisions on contributions and on live-chat questions (``chat_decisions``).
-    Four grouped queries, however many decisions there are; the months are cut in the
-    authority's own zone, so a decision at 00:30 on the 1st belongs to the new month."""
+    first: the moderators' decisions on every post, whatever its channel. Two grouped
+    queries, however many decisions there are; the months are cut in the authority's own
+    zone, so a decision at 00:30 on the 1st belongs to the new month."""
     zone = zoneinfo.ZoneInfo(organisation.time_zone)
     since = _start_of_month(timezone.localtime(now or timezone.now(), zone), back=months - 1)
     decisions = (
@@ -115,52 +112,16 @@ def monthly_decision_counts(
         day = value.date()
         return by_month.setdefault(day, MonthOfDecisions(month=day))
 
-    # Both annotated with ``month`` and ``decision`` (a ``DecisionKind``).
-    sources: tuple[QuerySet[Any], ...] = (
-        decisions,
-        chat_decisions(organisation, since=since, zone=zone),
-    )
-    for counted in sources:
-        # The rules join is an outer join: a decision citing no rule comes back with code None.
-        for row in counted.values("month", "decision", "rules__code").annotate(n=Count("pk")):
-            entry = month_of(row["month"])
-            code: str | None = row["rules__code"]
-            counts = entry.no_rule if code is None else entry.by_rule.setdefault(code, {})
-            counts[row["decision"]] = counts.get(row["decision"], 0) + row["n"]
-        for row in counted.values("month", "decision").annotate(n=Count("pk")):
-            total = month_of(row["month"]).total
-            total[row["decision"]] = total.get(row["decision"], 0) + row["n"]
+    # The rules join is an outer join: a decision citing no rule comes back with code None.
+    for row in decisions.values("month", "decision", "rules__code").annotate(n=Count("pk")):
+        entry = month_of(row["month"])
+        code: str | None = row["rules__code"]
+        counts = entry.no_rule if code is None else entry.by_rule.setdefault(code, {})
+        counts[row["decision"]] = counts.get(row["decision"], 0) + row["n"]
+    for row in decisions.values("month", "decision").annotate(n=Count("pk")):
+        total = month_of(row["month"]).total
+        total[row["decision"]] = total.get(row["decision"], 0) + row["n"]
     return [by_month[day] for day in sorted(by_month, reverse=True)]
-
-
-def chat_decisions(
-    organisation: Organisation, *, since: datetime, zone: zoneinfo.ZoneInfo
-) -> QuerySet[QuestionStep]:
-    """The moderators' decisions on live-chat questions since ``since``, annotated with their
-    ``month`` and, as a ``DecisionKind``, their ``decision``: each approval and rejection, and
-    an assignment to a politician that was the question's first decision (handing a pending
-    question to a politician approves it; handing it on to another does not decide again)."""
-    decided_before = QuestionStep.objects.filter(
-        question=OuterRef("question"),
-        kind__in=(StepKind.APPROVE, StepKind.ASSIGN),
-        pk__lt=OuterRef("pk"),
-    )
-    return (
-        QuestionStep.objects.filter(
-            question__session__dialogue__organisation=organisation,
-            at__gte=since,
-            kind__in=(StepKind.APPROVE, StepKind.REJECT, StepKind.ASSIGN),
-        )
-        .exclude(Q(kind=StepKind.ASSIGN) & Exists(decided_before))
-        .annotate(
-            month=TruncMonth("at", tzinfo=zone),
-            decision=Case(
-                When(kind=StepKind.REJECT, then=Value(DecisionKind.REJECT.value)),
-                default=Value(DecisionKind.APPROVE.value),
-            ),
-        )
-        .order_by()
-    )
 
 
 def _start_of_month(moment: datetime, *, back: int) -> datetime:

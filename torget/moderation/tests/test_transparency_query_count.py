@@ -15,10 +15,10 @@ from torget.accounts.models import User
 from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import approve_contribution, refer_contribution, reject_contribution
 
-# Rule set in force + its rules; decisions by month, rule and kind and by month and kind, for
-# contributions and for live-chat questions; dialogues open for contributions (the authority
-# is cached since the warm-up). Nothing per decision, rule or month.
-QUERIES = 7
+# Rule set in force + its rules; decisions on every post by month, rule and kind and by month
+# and kind; dialogues open for contributions (the authority is cached since the warm-up).
+# Nothing per decision, rule or month.
+QUERIES = 5
 
 RULES = ["ON_TOPIC", "RESPECT", "THREATS", "COMMERCIAL", "RIGHTS"]
 
