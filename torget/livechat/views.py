@@ -289,7 +289,7 @@ def transcript(request: TorgetRequest, slug: str, extension: str) -> HttpRespons
             "case_number": chat.dialogue.case_number,
             "opens_at": chat.opens_at.isoformat(),
             "closes_at": chat.closes_at.isoformat(),
-            "closed": chat.closed_at is not None,
+            "closed": _window(chat) == "closed",
             "pairs": rows,
         }
         response = HttpResponse(
