@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
@@ -303,31 +304,41 @@ def dialogue_transition(request: StaffRequest, pk: int, move: str) -> HttpRespon
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     user = request.user
     now = timezone.now()
+    steps: dict[str, tuple[Callable[..., bool], Callable[..., None], str]] = {
+        "schedule": (
+            can_schedule_dialogue,
+            actions.schedule_dialogue,
+            _("The dialogue is scheduled and opens at the announced time."),
+        ),
+        "unschedule": (
+            can_unschedule_dialogue,
+            actions.unschedule_dialogue,
+            _("The dialogue is a draft again."),
+        ),
+        "close": (
+            can_close_dialogue,
+            actions.close_dialogue,
+            _("The dialogue is closed. No more contributions are accepted."),
+        ),
+        "archive": (
+            can_archive_dialogue,
+            actions.archive_dialogue,
+            _("The dialogue is archived."),
+        ),
+    }
+    refusal = _("That step is not possible for this dialogue in its present state, or not for you.")
+    step = steps.get(move)
+    if step is None or not step[0](user, dialogue, now=now):
+        messages.error(request, refusal)
+        return redirect("dialogues:staff-detail", pk=dialogue.pk)
+    act, done = step[1], step[2]
     try:
-        if move == "schedule" and can_schedule_dialogue(user, dialogue, now=now):
-            actions.schedule_dialogue(dialogue=dialogue, actor=user, now=now)
-            messages.success(
-                request, _("The dialogue is scheduled and opens at the announced time.")
-            )
-        elif move == "unschedule" and can_unschedule_dialogue(user, dialogue, now=now):
-            actions.unschedule_dialogue(dialogue=dialogue, actor=user, now=now)
-            messages.success(request, _("The dialogue is a draft again."))
-        elif move == "close" and can_close_dialogue(user, dialogue, now=now):
-            actions.close_dialogue(dialogue=dialogue, actor=user, now=now)
-            messages.success(
-                request, _("The dialogue is closed. No more contributions are accepted.")
-            )
-        elif move == "archive" and can_archive_dialogue(user, dialogue, now=now):
-            actions.archive_dialogue(dialogue=dialogue, actor=user, now=now)
-            messages.success(request, _("The dialogue is archived."))
-        else:
-            raise IllegalTransition(dialogue.state, move)
+        act(dialogue=dialogue, actor=user, now=now)
     except IllegalTransition:
-        # Also when someone else (or the clock, under the row lock) moved it first.
-        messages.error(
-            request,
-            _("That step is not possible for this dialogue in its present state, or not for you."),
-        )
+        # Someone else moved it between the check and the row lock; nothing was changed.
+        messages.error(request, refusal)
+    else:
+        messages.success(request, done)
     return redirect("dialogues:staff-detail", pk=dialogue.pk)
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from torget.accounts.models import Organisation, User
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.dialogues import permissions
-from torget.dialogues.lifecycle import effective_state, in_effective_states
+from torget.dialogues import actions, permissions
+from torget.dialogues.lifecycle import IllegalTransition, effective_state, in_effective_states
 from torget.dialogues.models import Dialogue, DialogueEvent, DialogueState
 from torget.livechat.models import ChatSession, Question, QuestionStatus, QuestionStep
 from torget.moderation.queries import dialogues_taking_contributions
@@ -254,6 +254,21 @@ def test_closing_early_after_the_closing_time_is_refused_and_changes_nothing(
     assert _rows() == before
 
 
+def test_a_step_the_times_have_overtaken_raises_and_writes_not_even_the_clocks_move(
+    olga: User, past_opening: Dialogue
+) -> None:
+    # Given a dialogue whose opening time has passed, still stored SCHEDULED (a page offered
+    # "Back to draft" a moment before the opening time)
+    before = _rows()
+    # When the owner's step reaches the row lock after the opening time
+    with pytest.raises(IllegalTransition):
+        actions.unschedule_dialogue(dialogue=past_opening, actor=olga)
+    # Then it is refused and the whole transaction is undone
+    assert _rows() == before
+    past_opening.refresh_from_db()
+    assert past_opening.state == S.SCHEDULED
+
+
 # Live chats ----------------------------------------------------------------------------------
 
 
@@ -295,7 +310,7 @@ def test_tick_then_closes_the_chat_and_the_dialogue_once(
     assert past_closing.state == S.CLOSED
     assert (chat.closed_at, question.status) == (chat.closes_at, QuestionStatus.NOT_REACHED)
     closes = DialogueEvent.objects.filter(dialogue=past_closing, to_state=S.CLOSED)
-    assert list(closes.values_list("actor", "at")) == [(None, past_closing.closes_at)]
+    assert [(e.actor_id, e.at) for e in closes] == [(None, past_closing.closes_at)]
     rows = _rows()
     # A second run finds nothing to do, says nothing and writes nothing
     assert call_tick() == ""
