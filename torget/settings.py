@@ -177,7 +177,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "torget.dialogues.middleware.ClockMiddleware",
 ]
 
 ROOT_URLCONF = "torget.urls"

@@ -85,7 +85,8 @@ def _organisation(request: TorgetRequest) -> Any:
 
 
 def _window(chat: ChatSession) -> str:
-    """ "before" the opening (questions are taken already), "open", or "closed"."""
+    """Where the chat stands now: "before" its opening (questions are taken already), "open",
+    or "closed"."""
     now = timezone.now()
     if not actions.accepts_questions(chat, now):
         return "closed"
@@ -297,7 +298,7 @@ def transcript(request: TorgetRequest, slug: str, extension: str) -> HttpRespons
             "case_number": chat.dialogue.case_number,
             "opens_at": chat.opens_at.isoformat(),
             "closes_at": chat.closes_at.isoformat(),
-            "closed": chat.closed_at is not None,
+            "closed": _window(chat) == "closed",
             "pairs": rows,
         }
         response = HttpResponse(

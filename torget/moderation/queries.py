@@ -16,6 +16,7 @@ from django.utils import timezone
 from torget.accounts.models import Organisation, Role, User
 from torget.accounts.permissions import AnyUser
 from torget.core.caching import forget
+from torget.dialogues.lifecycle import in_effective_states
 from torget.dialogues.models import AWAITING_STATUSES, Dialogue, DialogueState, Post
 from torget.moderation.models import (
     DEFAULT_MAX_LENGTH_FALLBACK,
@@ -131,12 +132,18 @@ def _start_of_month(moment: datetime, *, back: int) -> datetime:
     )
 
 
-def dialogues_taking_contributions(organisation: Organisation) -> QuerySet[Dialogue]:
+def dialogues_taking_contributions(
+    organisation: Organisation, now: datetime | None = None
+) -> QuerySet[Dialogue]:
     """Open and announced dialogues with their moderation mode: how a post in each becomes
-    visible, which the Swedish BBS-lagen § 3 requires the service to tell its users."""
+    visible, which the Swedish BBS-lagen § 3 requires the service to tell its users. Open
+    and announced as the announced times say at ``now``, whether or not tick has run."""
     return (
         Dialogue.objects.filter(
-            organisation=organisation, state__in=(DialogueState.OPEN, DialogueState.SCHEDULED)
+            in_effective_states(
+                (DialogueState.OPEN, DialogueState.SCHEDULED), now or timezone.now()
+            ),
+            organisation=organisation,
         )
         .only("slug", "title", "state", "moderation_mode", "opens_at", "closes_at")
         .order_by("opens_at", "pk")
