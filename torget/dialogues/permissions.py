@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from torget.accounts.permissions import AnyUser, can_manage_dialogues
+from torget.accounts.permissions import AnyUser, can_manage_dialogues, is_politician
 from torget.dialogues.models import Dialogue, DialogueState
 
 EDITABLE_STATES = frozenset({DialogueState.DRAFT, DialogueState.SCHEDULED, DialogueState.OPEN})
@@ -49,3 +49,9 @@ def can_enter_offline_input(user: AnyUser, dialogue: Dialogue) -> bool:
 
 def can_view_dialogue_in_staff(user: AnyUser) -> bool:
     return can_manage_dialogues(user)
+
+
+def can_follow_committee_dialogues(user: AnyUser) -> bool:
+    """A politician follows the dialogues their committees commissioned on their own page:
+    the published contributions and the counts, never an unpublished text."""
+    return is_politician(user)

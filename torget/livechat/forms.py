@@ -77,7 +77,8 @@ class PanelChoices(ModelChoiceIterator):
     def __iter__(self) -> Iterator[Any]:
         field = self.field
         assert isinstance(field, PanelField)
-        members, others = [], []
+        members: list[Any] = []
+        others: list[Any] = []
         for person in self.queryset:
             (members if getattr(person, "on_committee", False) else others).append(
                 self.choice(person)
