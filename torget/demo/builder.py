@@ -200,7 +200,11 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
     people["birgit"].committees.add(
         committees["Teknik- og Miljøudvalget"], committees["Økonomiudvalget"]
     )
-    people["frederik"].committees.add(committees["Børne- og Skoleudvalget"])
+    # Every public demo dialogue has a politician on its commissioning committee, so each
+    # politician's staff overview shows their committees' dialogues.
+    people["frederik"].committees.add(
+        committees["Børne- og Skoleudvalget"], committees["Kultur- og Fritidsudvalget"]
+    )
 
     owner, alice = people["dorte"], people["alice"]
     day = timedelta(days=1)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from torget.accounts.permissions import AnyUser, can_manage_dialogues
+from torget.accounts.permissions import AnyUser, can_manage_dialogues, is_politician
 from torget.dialogues.lifecycle import effective_state
 from torget.dialogues.models import Dialogue, DialogueState
 
@@ -68,3 +68,9 @@ def can_enter_offline_input(
 
 def can_view_dialogue_in_staff(user: AnyUser) -> bool:
     return can_manage_dialogues(user)
+
+
+def can_follow_committee_dialogues(user: AnyUser) -> bool:
+    """A politician follows the dialogues their committees commissioned on their own page:
+    the published contributions and the counts, never an unpublished text."""
+    return is_politician(user)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Field, Q, QuerySet
+from django.db.models import Count, Field, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from torget.accounts.models import Organisation
+from torget.accounts.models import Organisation, User
 from torget.accounts.permissions import AnyUser
 from torget.dialogues.models import (
     VISIBLE_STATUSES,
@@ -28,6 +29,9 @@ LISTED_STATES = (
     DialogueState.FEEDBACK_PUBLISHED,
     DialogueState.ARCHIVED,
 )
+
+# States in which a promised feedback date can still be missed: no report is published yet.
+FEEDBACK_PENDING_STATES = (DialogueState.SCHEDULED, DialogueState.OPEN, DialogueState.CLOSED)
 
 
 def public_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
@@ -157,7 +161,7 @@ def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialog
         Dialogue.objects.filter(
             organisation=organisation,
             feedback_due__lt=today,
-            state__in=(DialogueState.SCHEDULED, DialogueState.OPEN, DialogueState.CLOSED),
+            state__in=FEEDBACK_PENDING_STATES,
         )
         .select_related("owner")
         .order_by("feedback_due")
@@ -173,3 +177,60 @@ def staff_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
         )
         .order_by("-created_at")
     )
+
+
+LATEST_FOR_COMMITTEE = 3
+
+
+@dataclass(frozen=True)
+class CommitteeDialogue:
+    """A dialogue as a member of its commissioning committee follows it: what the public
+    sees, and how many contributions came in, published or not."""
+
+    dialogue: Dialogue
+    published_count: int
+    received_count: int
+    latest_published: list[Post]
+    feedback_overdue: bool
+
+
+def committee_dialogues(
+    user: User, organisation: Organisation, today: date, *, latest: int = LATEST_FOR_COMMITTEE
+) -> list[CommitteeDialogue]:
+    """The public dialogues commissioned by a committee ``user`` sits on, the newest closing
+    first, each with its counts and its ``latest`` newest published contributions: two
+    queries however many dialogues and contributions there are (one when there are none).
+    Unpublished contributions are only counted; their texts are not read."""
+    dialogues = (
+        Dialogue.objects.filter(
+            organisation=organisation,
+            state__in=LISTED_STATES,
+            commissioned_by__in=user.committees.values("pk"),
+        )
+        .select_related("commissioned_by")
+        .annotate(
+            published_count=Count("posts", filter=Q(posts__status__in=VISIBLE_STATUSES)),
+            received_count=Count("posts"),
+        )
+        .prefetch_related(
+            Prefetch(
+                "posts",
+                queryset=Post.objects.filter(status__in=VISIBLE_STATUSES)
+                .only("dialogue", "reference", "display_name", "text", "screening", "created_at")
+                .order_by("-created_at", "-pk")[:latest],
+                to_attr="latest_published",
+            )
+        )
+        .order_by("-closes_at", "pk")
+    )
+    return [
+        CommitteeDialogue(
+            dialogue=dialogue,
+            published_count=dialogue.published_count,
+            received_count=dialogue.received_count,
+            latest_published=dialogue.latest_published,
+            feedback_overdue=dialogue.feedback_due < today
+            and dialogue.state in FEEDBACK_PENDING_STATES,
+        )
+        for dialogue in dialogues
+    ]

@@ -37,11 +37,13 @@ from torget.dialogues.permissions import (
     can_create_dialogue,
     can_edit_dialogue,
     can_enter_offline_input,
+    can_follow_committee_dialogues,
     can_schedule_dialogue,
     can_unschedule_dialogue,
     can_write_feedback,
 )
 from torget.dialogues.queries import (
+    committee_dialogues,
     get_dialogue_for,
     get_dialogue_for_submission,
     get_public_dialogue,
@@ -231,6 +233,9 @@ def staff_dashboard(request: StaffRequest) -> HttpResponse:
         "can_create": can_create_dialogue(request.user),
         "queue_count": moderation_queue(organisation).count()
         if can_moderate(request.user)
+        else None,
+        "committee_dialogues": committee_dialogues(request.user, organisation, today)
+        if can_follow_committee_dialogues(request.user)
         else None,
     }
     return render(request, "dialogues/staff/dashboard.html", context)

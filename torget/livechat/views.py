@@ -353,7 +353,11 @@ def chat_create(request: StaffRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     if not can_create_chat(request.user, dialogue):
         raise PermissionDenied
-    form = ChatSessionForm(request.POST or None, organisation=request.organisation)
+    form = ChatSessionForm(
+        request.POST or None,
+        organisation=request.organisation,
+        committee=dialogue.commissioned_by,
+    )
     if request.method == "POST":
         if form.is_valid():
             chat = actions.create_chat_session(
@@ -376,7 +380,12 @@ def chat_edit(request: StaffRequest, pk: int) -> HttpResponse:
     chat = get_chat_to_edit(request.user, request.organisation, pk)
     # The form works on its own copy; only the action changes the stored chat.
     copy = ChatSession.objects.get(pk=chat.pk)
-    form = ChatSessionForm(request.POST or None, instance=copy, organisation=request.organisation)
+    form = ChatSessionForm(
+        request.POST or None,
+        instance=copy,
+        organisation=request.organisation,
+        committee=chat.dialogue.commissioned_by,
+    )
     context = {"form": form, "dialogue": chat.dialogue, "chat": chat}
     if request.method == "POST":
         if form.is_valid():
