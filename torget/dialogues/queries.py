@@ -22,6 +22,11 @@ from torget.dialogues.models import (
 )
 from torget.dialogues.permissions import can_edit_dialogue, can_view_dialogue_in_staff
 
+# A dialogue's contributions are the posts made to it on its own page (or typed in for it);
+# a chat's questions belong to their chat's thread and are counted there.
+ON_THE_PAGE = Q(posts__thread__isnull=True)
+PUBLISHED = Q(posts__status__in=VISIBLE_STATUSES)
+
 LISTED_STATES = (
     DialogueState.SCHEDULED,
     DialogueState.OPEN,
@@ -38,7 +43,7 @@ def public_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
     return (
         Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
         .select_related("commissioned_by")
-        .annotate(published_count=Count("posts", filter=Q(posts__status__in=VISIBLE_STATUSES)))
+        .annotate(published_count=Count("posts", filter=ON_THE_PAGE & PUBLISHED))
         .order_by("closes_at")
     )
 
@@ -152,7 +157,9 @@ def stored_contribution_reference(submission_token: uuid.UUID) -> str | None:
 
 
 def published_contributions(dialogue: Dialogue) -> QuerySet[Post]:
-    return dialogue.posts.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
+    return dialogue.posts.filter(thread__isnull=True, status__in=VISIBLE_STATUSES).order_by(
+        "created_at", "pk"
+    )
 
 
 def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialogue]:
@@ -173,7 +180,7 @@ def staff_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
         Dialogue.objects.filter(organisation=organisation)
         .select_related("owner", "commissioned_by")
         .annotate(
-            contribution_count=Count("posts"),
+            contribution_count=Count("posts", filter=ON_THE_PAGE),
         )
         .order_by("-created_at")
     )
@@ -209,13 +216,13 @@ def committee_dialogues(
         )
         .select_related("commissioned_by")
         .annotate(
-            published_count=Count("posts", filter=Q(posts__status__in=VISIBLE_STATUSES)),
-            received_count=Count("posts"),
+            published_count=Count("posts", filter=ON_THE_PAGE & PUBLISHED),
+            received_count=Count("posts", filter=ON_THE_PAGE),
         )
         .prefetch_related(
             Prefetch(
                 "posts",
-                queryset=Post.objects.filter(status__in=VISIBLE_STATUSES)
+                queryset=Post.objects.filter(thread__isnull=True, status__in=VISIBLE_STATUSES)
                 .only("dialogue", "reference", "display_name", "text", "screening", "created_at")
                 .order_by("-created_at", "-pk")[:latest],
                 to_attr="latest_published",

@@ -283,7 +283,10 @@ def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
     user = request.user
     now = timezone.now()
     counts = dict(
-        dialogue.posts.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        dialogue.posts.filter(thread__isnull=True)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     report = getattr(dialogue, "feedback_report", None)
     return render(
