@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "torget.realtime",
     "torget.livechat",
     "torget.demo",
+    "torget.site",
 ]
 
 MIDDLEWARE = [

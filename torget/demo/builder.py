@@ -15,8 +15,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from torget.accounts.actions import grant_roles
-from torget.accounts.models import Committee, Organisation, Party, Role, User
-from torget.core.models import AccessibilityStatement, Compliance
+from torget.accounts.models import (
+    AccessibilityStatement,
+    Committee,
+    Compliance,
+    Organisation,
+    Party,
+    Role,
+    User,
+)
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel, Post
