@@ -30,6 +30,7 @@ from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation import actions as moderation_actions
+from torget.moderation import intake
 
 DEMO_SLUG = "solby"
 DEMO_PASSWORD = "torget-demo"  # noqa: S105 - printed on purpose; demo only
@@ -128,7 +129,7 @@ def _card(
 
 
 def _contribute(dialogue: Dialogue, name: str, text: str, at: datetime, email: str = "") -> Post:
-    contribution, _created = dialogue_actions.submit_contribution(
+    contribution, _created = intake.submit_contribution(
         organisation=dialogue.organisation,
         slug=dialogue.slug,
         display_name=name,
