@@ -41,8 +41,8 @@ from torget.livechat.models import (
     StepKind,
     Upvote,
 )
-from torget.moderation.actions import publish_default_rule_set
 from torget.moderation.models import RuleSet
+from torget.moderation.queries import rule_set_in_force, rules_cited
 from torget.realtime.actions import publish, publish_many
 from torget.screening.api import ScreeningResult, screen
 
@@ -483,7 +483,7 @@ def _step(
         rule_set=rule_set,
         assignee=assignee,
     )
-    rules = list(rule_set.rules.filter(code__in=rule_codes)) if rule_set else []
+    rules = rules_cited(rule_set, rule_codes) if rule_set else []
     if rules:
         step.rules.set(rules)
     locked.save(update_fields=["status", "assigned_to", "published_at"])
@@ -535,12 +535,6 @@ def approve_question(
     return locked
 
 
-def _rule_set_for(locked: Question, now: datetime) -> RuleSet:
-    organisation = locked.session.dialogue.organisation
-    rule_set = RuleSet.objects.filter(organisation=organisation).order_by("-version").first()
-    return rule_set or publish_default_rule_set(organisation=organisation, now=now)
-
-
 def reject_question(
     *,
     question: Question,
@@ -564,7 +558,7 @@ def reject_question(
             actor=moderator,
             at=now,
             note=note,
-            rule_set=_rule_set_for(locked, now),
+            rule_set=rule_set_in_force(locked.session.dialogue.organisation, at=now),
             rule_codes=rule_codes,
         )
         kind, payload = _waiting_payload(locked) if was_waiting else (None, None)

@@ -7,7 +7,7 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -35,7 +35,6 @@ from torget.moderation.models import (
     DecisionKind,
     ReviewOutcome,
     ReviewRequest,
-    RuleSet,
 )
 from torget.moderation.permissions import (
     can_block,
@@ -53,6 +52,7 @@ from torget.moderation.permissions import (
     made_the_decision,
 )
 from torget.moderation.queries import (
+    RuleNotInForce,
     blocks_of,
     decided_reviews,
     get_block_for,
@@ -70,17 +70,8 @@ from torget.moderation.tokens import REVIEW_LINK_DAYS, decision_for_review_token
 QUEUE_PAGE_SIZE = 25
 
 
-def rules_page(request: TorgetRequest) -> HttpResponse:
-    if request.organisation is None:
-        raise Http404
-    rule_set = rule_set_in_force(request.organisation)
-    return render(request, "moderation/rules.html", {"rule_set": rule_set})
-
-
 def _queue_context(request: StaffRequest) -> dict[str, object]:
     rule_set = rule_set_in_force(request.organisation)
-    if rule_set is None:
-        rule_set = actions.publish_default_rule_set(organisation=request.organisation)
     items = list(
         moderation_queue(request.organisation).prefetch_related("threat_marks__politician")[
             :QUEUE_PAGE_SIZE
@@ -116,8 +107,6 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
         dialogue__organisation=request.organisation,
     )
     rule_set = rule_set_in_force(request.organisation)
-    if rule_set is None:
-        rule_set = actions.publish_default_rule_set(organisation=request.organisation)
     # The queue shows one form per item; these ids are the ones its template gives them.
     form = DecisionForm(request.POST, rule_set=rule_set, auto_id=f"decision-{contribution.pk}-%s")
     if not can_decide_on(request.user, contribution):
@@ -159,7 +148,16 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
             )
     except AlreadyDecided:
         return _already_decided(request, contribution)
+    except RuleNotInForce as refused:
+        messages.error(request, rule_not_in_force_message(refused))
     return redirect("moderation:queue")
+
+
+def rule_not_in_force_message(refused: RuleNotInForce) -> str:
+    return _(
+        "The rules version in force (%(version)s) has no rule %(codes)s; the rules may have "
+        "changed while you worked. Nothing was changed: choose again."
+    ) % {"version": refused.rule_set.version, "codes": ", ".join(refused.codes)}
 
 
 def _already_decided(request: StaffRequest, contribution: Contribution) -> HttpResponse:
@@ -176,13 +174,6 @@ def _already_decided(request: StaffRequest, contribution: Contribution) -> HttpR
             },
         )
     return redirect("moderation:queue")
-
-
-def _rule_set(request: StaffRequest) -> RuleSet:
-    rule_set = rule_set_in_force(request.organisation)
-    if rule_set is None:
-        rule_set = actions.publish_default_rule_set(organisation=request.organisation)
-    return rule_set
 
 
 @staff_required
@@ -347,7 +338,7 @@ def block_author(request: StaffRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     form = BlockForm(
         request.POST or None,
-        rule_set=_rule_set(request),
+        rule_set=rule_set_in_force(request.organisation),
         organisation=request.organisation,
         dialogue=contribution.dialogue,
         now=now,
@@ -372,6 +363,9 @@ def block_author(request: StaffRequest, pk: int) -> HttpResponse:
         )
     except actions.AlreadyBlocked as refused:
         context["already"] = refused.block
+        return render(request, "moderation/block_form.html", context, status=409)
+    except RuleNotInForce as refused:
+        form.add_error(None, rule_not_in_force_message(refused))
         return render(request, "moderation/block_form.html", context, status=409)
     messages.success(
         request,
