@@ -179,7 +179,7 @@ def build_world(published_count: int, hidden_every: int) -> World:
         ModerationMode,
         ParticipationLevel,
     )
-    from torget.moderation.actions import publish_default_rule_set
+    from torget.moderation.rule_actions import publish_default_rule_set
 
     started = time.perf_counter()
     now = timezone.now()

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from torget.accounts.models import Organisation, User
 from torget.dialogues.models import Contribution, Dialogue
