@@ -147,7 +147,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
     from torget.archive.models import ArchiveEntry, EntryKind
     from torget.archive.queries import ArchiveSearch, CappedPaginator, search_entries
     from torget.dialogues.actions import create_dialogue
-    from torget.dialogues.models import ContributionStatus, ModerationMode, ParticipationLevel
+    from torget.dialogues.models import ModerationMode, ParticipationLevel, PostStatus
 
     rng = random.Random(args.seed)
     facts = machine_facts()
@@ -200,7 +200,7 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
                 subject_type="contribution",
                 subject_id=n,
                 subject_ref=f"T-{n:09d}",
-                status=ContributionStatus.PENDING,
+                status=PostStatus.PENDING,
                 data={"language": "da"},
                 content={"display_name": f"Borger {n}", "text": text, "email": ""},
                 search_text=f"Borger {n}\n{text}",
@@ -257,8 +257,9 @@ def run(args: argparse.Namespace, workdir: Path) -> int:
 
     if connection.vendor == "postgresql":
         # Autovacuum would gather the statistics after a bulk append like this, but on a busy
-        # machine it had not in 25 minutes; without them the planner takes the organisation's
-        # million entries for a few thousand and walks every one of them for a common word.
+        # machine not before the searches start; without them the planner takes the
+        # organisation's million entries for a few thousand and walks every one of them for a
+        # common word.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     waited = 0.0

@@ -173,11 +173,12 @@ def build_world(published_count: int, hidden_every: int) -> World:
     from torget.dialogues import actions as dialogue_actions
     from torget.dialogues.actions import MissionCard
     from torget.dialogues.models import (
-        Contribution,
-        ContributionStatus,
         DialogueState,
         ModerationMode,
         ParticipationLevel,
+        Post,
+        PostChannel,
+        PostStatus,
     )
     from torget.moderation.rule_actions import publish_default_rule_set
 
@@ -233,19 +234,21 @@ def build_world(published_count: int, hidden_every: int) -> World:
     first_at = opens_at + timedelta(minutes=1)
     step = (now - timedelta(minutes=1) - first_at) / max(total, 1)
     published: list[str] = []
-    rows: list[Contribution] = []
+    rows: list[Post] = []
     for n in range(total):
         # Every ``hidden_every``-th row is rejected or pending, so the page's filter has
         # something to skip, as it will in a real dialogue.
         is_hidden = hidden_every > 0 and n % (hidden_every + 1) == hidden_every
         reference = f"B-{n:08d}"
         if is_hidden:
-            status = ContributionStatus.REJECTED if n % 2 else ContributionStatus.PENDING
+            status = PostStatus.REJECTED if n % 2 else PostStatus.PENDING
         else:
-            status = ContributionStatus.APPROVED
+            status = PostStatus.APPROVED
             published.append(reference)
         rows.append(
-            Contribution(
+            Post(
+                organisation_id=dialogue.organisation_id,
+                channel=PostChannel.WEB,
                 dialogue=dialogue,
                 reference=reference,
                 submission_token=uuid.uuid4(),
@@ -257,7 +260,7 @@ def build_world(published_count: int, hidden_every: int) -> World:
                 created_at=first_at + step * n,
             )
         )
-    Contribution.objects.bulk_create(rows, batch_size=1000)
+    Post.objects.bulk_create(rows, batch_size=1000)
     if connection.vendor == "postgresql":
         # Autovacuum would gather the statistics within a minute of a bulk insert like this;
         # without them the planner assumes a near-empty table.
@@ -656,13 +659,13 @@ def check_stored(run: SubmissionRun, dialogue_pk: int) -> dict[str, Any]:
     from django.db import connection
     from django.db.models import Count
 
-    from torget.dialogues.models import Contribution
+    from torget.dialogues.models import Post
 
     tokens = list(run.accepted)
     stored: dict[str, list[str]] = {}
     for i in range(0, len(tokens), 500):
         chunk = [uuid.UUID(token) for token in tokens[i : i + 500]]
-        for token, reference in Contribution.objects.filter(submission_token__in=chunk).values_list(
+        for token, reference in Post.objects.filter(submission_token__in=chunk).values_list(
             "submission_token", "reference"
         ):
             stored.setdefault(str(token), []).append(reference)
@@ -670,14 +673,14 @@ def check_stored(run: SubmissionRun, dialogue_pk: int) -> dict[str, Any]:
     wrong_reference = [
         token for token in tokens if token in stored and stored[token] != [run.accepted[token]]
     ]
-    bench_rows = Contribution.objects.filter(
+    bench_rows = Post.objects.filter(
         dialogue_id=dialogue_pk, display_name__startswith=BENCH_NAME_PREFIX
     )
     duplicate_texts = bench_rows.values("text").annotate(n=Count("pk")).filter(n__gt=1).count()
     unanswered_stored = 0
     for i in range(0, len(run.unanswered_tokens), 500):
         chunk = [uuid.UUID(token) for token in run.unanswered_tokens[i : i + 500]]
-        unanswered_stored += Contribution.objects.filter(submission_token__in=chunk).count()
+        unanswered_stored += Post.objects.filter(submission_token__in=chunk).count()
     rows = bench_rows.count()
     connection.close()
     return {
@@ -832,7 +835,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str], 
     if load.get("cpu_pressure_some_avg10", float(load["loadavg"][0]) * 100) > 10:
         say("WARNING: the machine is busy with other work; figures will be worse than alone")
 
-    world = build_world(args.contributions, args.hidden_every)
+    world = build_world(args.posts, args.hidden_every)
     plan = page_plan(world)
     say(
         f"built {len(world.published)} published + {world.hidden} hidden contributions in "

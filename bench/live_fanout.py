@@ -30,17 +30,17 @@ What it does, in order (bounded in count and time; it stops by itself):
 5. ``--asks K``: while the viewers watch (and answers go on being published every
    ``--interval`` s), posts K questions through the real form ``POST /chat/<slug>/ask/``
    from ``--ask-connections`` keep-alive connections, each sending its next form when its
-   last is answered (32 since 2026-12-07, 8 before: eight such senders cannot ask faster
-   than 8 ÷ the mean answer time, 166/s at 48 ms, whereas 200 citizens a second, each in a
-   browser of their own, keep some 20–30 forms in flight) (CSRF cookie and token from a GET
+   last is answered (32 by default: such senders cannot ask faster than their number ÷ the
+   answer time, whereas 200 citizens a second, each in a browser of their own, keep some
+   20–30 forms in flight) (CSRF cookie and token from a GET
    of the chat page, a fresh ``submission_token`` per form), server started with
    ``CHAT_QUESTION_RATE_LIMIT=1000000`` because every request comes from 127.0.0.1. Counts
    302s to a receipt; then checks in the database that each is stored exactly once under the
    reference its receipt named.
 6. ``--reconnect``: stops the server (SIGTERM: uvicorn cuts the live responses after its
    5 s grace), publishes half of ``--reconnect-messages`` while it is down, one after the
-   other (they were paced at ``--interval`` before 2026-12-07, which kept the server down
-   that much longer), starts it again on the same port and publishes the other half.
+   other (not paced at ``--interval``, so that the downtime measured is the restart's own),
+   starts it again on the same port and publishes the other half.
    ``reconnect_seconds`` is the time from the stop until the last viewer has received every
    event published while the server was down; ``reconnect_missing`` and
    ``reconnect_duplicates`` count over those events and the ones after.
@@ -676,7 +676,7 @@ class Publisher:
 
         question_pk, politician_pk = self.world.ready[self.next]
         self.next += 1
-        question = Question.objects.get(pk=question_pk)
+        question = Question.objects.select_related("post").get(pk=question_pk)
         politician = User.objects.get(pk=politician_pk)
         with transaction.atomic():
             answer_question(
@@ -825,18 +825,18 @@ def check_asks_stored(run: AskRun, chat_pk: int) -> dict[str, Any]:
     tokens = list(run.accepted)
     for i in range(0, len(tokens), 500):
         chunk = [uuid.UUID(token) for token in tokens[i : i + 500]]
-        for token, reference in Question.objects.filter(submission_token__in=chunk).values_list(
-            "submission_token", "reference"
-        ):
+        for token, reference in Question.objects.filter(
+            post__submission_token__in=chunk
+        ).values_list("post__submission_token", "post__reference"):
             stored.setdefault(str(token), []).append(reference)
     lost = sum(1 for token in tokens if token not in stored)
     wrong = sum(1 for token in tokens if token in stored and stored[token] != [run.accepted[token]])
     unacknowledged = 0
     for i in range(0, len(run.unanswered), 500):
         chunk = [uuid.UUID(token) for token in run.unanswered[i : i + 500]]
-        unacknowledged += Question.objects.filter(submission_token__in=chunk).count()
+        unacknowledged += Question.objects.filter(post__submission_token__in=chunk).count()
     rows = Question.objects.filter(
-        session_id=chat_pk, display_name__startswith=ASK_NAME_PREFIX
+        session_id=chat_pk, post__display_name__startswith=ASK_NAME_PREFIX
     ).count()
     connection.close()
     return {

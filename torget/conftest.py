@@ -25,7 +25,7 @@ from torget.accounts.models import Committee, Organisation, Party, Role, User
 from torget.archive import triggers as archive_triggers
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
-from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
+from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel, Post
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation.rule_actions import publish_default_rule_set
@@ -41,9 +41,9 @@ def _fresh_cache() -> None:
 
 @pytest.fixture(autouse=True)
 def _quick_password_hashing(settings: Settings) -> None:
-    # The deliberately slow production hash costs a third of a second for every person made;
-    # what the tests check is who may do what, not the hashing cost. The sign-in tests use
-    # the same forms and checks with this hasher.
+    # The production hash is slow on purpose, and tests make many people; what they check
+    # is who may do what, not the hashing cost. The sign-in tests use the same forms and
+    # checks with this hasher.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -206,12 +206,12 @@ def open_dialogue(make_dialogue: Callable[..., Dialogue]) -> Dialogue:
 
 
 @pytest.fixture
-def contribute() -> Callable[..., Contribution]:
+def contribute() -> Callable[..., Post]:
     """Carla the citizen contributes through the real action."""
 
     def _contribute(
         dialogue: Dialogue, text: str = "Linjeføring B er tryggest.", **kw: Any
-    ) -> Contribution:
+    ) -> Post:
         contribution, _created = dialogue_actions.submit_contribution(
             organisation=dialogue.organisation,
             slug=dialogue.slug,

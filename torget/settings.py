@@ -103,8 +103,8 @@ def parse_database_url(url: str) -> dict[str, Any]:
         if pool_size:
             # Under ASGI every request runs its database work in a thread of its own, so a
             # connection kept per thread is never reused: without a pool each request (and
-            # each live viewer connecting) opened a new PostgreSQL connection, a quarter of
-            # a chat question's CPU time. The pool also caps the connections per worker
+            # each live viewer connecting) would open a new PostgreSQL connection, which costs
+            # more than most requests' own work. The pool also caps the connections per worker
             # process: a reconnect storm of thousands of viewers waits its turn for one of
             # them rather than running PostgreSQL out of connections (max_connections).
             options["pool"] = {

@@ -178,8 +178,8 @@ _HEAD_FOR_UPDATE = _HEAD + " FOR UPDATE"
 
 def _lock_head() -> tuple[int, str]:
     """Read the chain head, locking it until the transaction ends (on SQLite the IMMEDIATE
-    transaction already holds the one write lock). Plain SQL: this runs for every append, and
-    the ORM's query building cost more than the query itself (bench/archive.py)."""
+    transaction already holds the one write lock). Plain SQL: this runs for every append, while
+    the chain is locked, and building the query through the ORM costs more than running it."""
     with connection.cursor() as cursor:
         cursor.execute(_HEAD_FOR_UPDATE if connection.vendor == "postgresql" else _HEAD)
         row = cursor.fetchone()

@@ -235,8 +235,9 @@ def verify_chain(
 
 
 # Built from this module's own column names; no input reaches it. The time is read as text in
-# the hashed format (UTC, six decimals), made by the database: converting a million values to
-# datetimes and formatting them again in Python cost a sixth of the check (bench/archive.py).
+# the hashed format (UTC, six decimals), made by the database: the check reads every entry,
+# and turning each value into a datetime and back into text in Python would be a large part of
+# its work.
 # PostgreSQL formats the stored moment. SQLite holds the text Django wrote, UTC as
 # "YYYY-MM-DD HH:MM:SS[.ffffff]"; that shape is rewritten, any other comes back as it is and,
 # when it differs from what was hashed, is read as Django reads it (_stored_text_time).

@@ -10,7 +10,7 @@ from torget.accounts.models import Organisation
 from torget.archive.export import REDACTABLE_FIELDS
 from torget.archive.models import Channel, EntryKind, RetentionRule
 from torget.core.forms import CleanTextField, DateInput
-from torget.dialogues.models import ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, PostStatus
 
 FIELD_LABELS = {
     "display_name": _("Display name"),
@@ -79,7 +79,7 @@ class SearchForm(forms.Form):
     )
     status = forms.ChoiceField(
         label=_("Status now"),
-        choices=[("", _("Any")), *ContributionStatus.choices],
+        choices=[("", _("Any")), *PostStatus.choices],
         required=False,
     )
 

@@ -89,7 +89,7 @@ def _seq_span(
 
     Results come newest first by number, so PostgreSQL walks the numbers down from the newest
     entry, checking each against the period and the words: for a period months back that is
-    hundreds of thousands of entries before the first match (seconds, bench/archive.py).
+    hundreds of thousands of entries before the first match.
     Every match lies within this span, so adding it to the query changes no result and lets
     the walk start at the period. The times need not rise with the numbers (an import may
     append old items), hence the lowest and highest rather than the first and last by time.
@@ -133,7 +133,7 @@ def _text_matches(text: str) -> Q:
 
 # Up to this many matching entries are looked up by the full-text index and then fetched by
 # their numbers; beyond it the word is common, and walking the newest entries finds a page of
-# matches at once. (One plan for both is slow for one of them: bench/archive.py.)
+# matches at once. (Either plan alone is slow for the other kind of word.)
 FEW_MATCHES = 1000
 
 

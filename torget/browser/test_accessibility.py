@@ -30,7 +30,7 @@ from torget.browser.conftest import (
 from torget.conftest import PASSWORD, make_person
 from torget.core.models import AccessibilityStatement
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import approve_contribution, reject_contribution
 from torget.moderation.defaults import DEFAULT_RULES
 
@@ -44,14 +44,14 @@ class Showcase:
     reported: Dialogue
     overdue: Dialogue
     draft: Dialogue
-    pending: Contribution
-    rejected: Contribution
+    pending: Post
+    rejected: Post
 
 
 @pytest.fixture
 def showcase(
     make_dialogue: Callable[..., Dialogue],
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     olga: User,
     alice: User,
 ) -> Showcase:
@@ -259,7 +259,7 @@ def test_confirmation_refusal_and_missing_pages_pass_axe(
     dialogue_actions.close_dialogue(dialogue=showcase.open, actor=olga)
     response = submit(page, page.locator("form[action$='/contribute/'] button[type=submit]"))
     assert response is not None and response.status == 409
-    assert not Contribution.objects.filter(text="Sent a minute too late.").exists()
+    assert not Post.objects.filter(text="Sent a minute too late.").exists()
     audit.check("refusal: dialogue not open")
 
     response = page.goto("/d/no-such-dialogue/")

@@ -19,7 +19,7 @@ from torget.browser.conftest import (
     sign_in_staff,
     submit,
 )
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation.models import BlockScope
 from torget.moderation.tests.conftest import (  # noqa: F401 - fixtures, found by name
@@ -38,9 +38,9 @@ def case(
     alice: User,
     bob: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
-    rejected: Contribution,
-) -> Contribution:
+    contribute: Callable[..., Post],
+    rejected: Post,
+) -> Post:
     """Carla's rejected post, marked as a threat against Bob, with another post waiting."""
     contribute(open_dialogue, "Linjeføring A, tak.")
     actions.mark_threat(contribution=rejected, politician=bob, moderator=alice)
@@ -48,7 +48,7 @@ def case(
 
 
 def test_the_authors_review_request_and_the_refusal_page_pass_axe(
-    page: Page, case: Contribution, open_dialogue: Dialogue, alice: User
+    page: Page, case: Post, open_dialogue: Dialogue, alice: User
 ) -> None:
     audit = AxeAudit(page)
     page.goto(review_path_in(decision_notice()))
@@ -84,7 +84,7 @@ def test_the_authors_review_request_and_the_refusal_page_pass_axe(
 
 
 def test_the_moderators_pages_pass_axe(
-    new_context: NewContext, case: Contribution, alice: User, moritz: User
+    new_context: NewContext, case: Post, alice: User, moritz: User
 ) -> None:
     actions.request_review(decision=case.decisions.get(), reason="Uenig.")
     page = new_context().new_page()
@@ -145,7 +145,7 @@ def test_the_moderators_pages_pass_axe(
     second_audit.assert_clean()
 
 
-def test_the_politicians_pages_pass_axe(page: Page, case: Contribution, bob: User) -> None:
+def test_the_politicians_pages_pass_axe(page: Page, case: Post, bob: User) -> None:
     sign_in_staff(page, bob)
     audit = AxeAudit(page)
     page.goto("/staff/moderation/threats/")

@@ -21,12 +21,12 @@ from playwright.sync_api import expect
 from torget.accounts.models import Committee, User
 from torget.browser.conftest import NewContext, sign_in_staff, submit
 from torget.dialogues.models import (
-    Contribution,
-    ContributionStatus,
     Dialogue,
     DialogueEvent,
     DialogueState,
     FeedbackNotice,
+    Post,
+    PostStatus,
 )
 from torget.moderation.models import Decision, DecisionKind, RuleSet
 
@@ -107,12 +107,12 @@ def test_a_dialogue_from_mission_card_to_published_feedback(
 
     reference = carla.locator(".receipt-number").inner_text()
     assert re.fullmatch(r"T-[2-9A-Z]{4}-[2-9A-Z]{4}", reference)
-    mine = Contribution.objects.get(reference=reference)
+    mine = Post.objects.get(reference=reference)
     assert (mine.dialogue, mine.text, mine.email, mine.status) == (
         dialogue,
         CARLA_TEXT,
         "carla@example.org",
-        ContributionStatus.PENDING,
+        PostStatus.PENDING,
     )
     expect(carla.locator("main")).to_contain_text(CARLA_TEXT)
     # Pre-moderation: not on the public page before an official has read it.
@@ -135,7 +135,7 @@ def test_a_dialogue_from_mission_card_to_published_feedback(
     dennis.locator("#id_display_name").fill("Dennis")
     dennis.locator("#id_text").fill(DENNIS_TEXT)
     submit(dennis, dennis.locator("form[action$='/contribute/'] button[type=submit]"))
-    his = Contribution.objects.get(reference=dennis.locator(".receipt-number").inner_text())
+    his = Post.objects.get(reference=dennis.locator(".receipt-number").inner_text())
 
     # Alice signs in with her second factor and works through the queue.
     alice_page = new_context().new_page()
@@ -172,7 +172,7 @@ def test_a_dialogue_from_mission_card_to_published_feedback(
     assert (approval.kind, approval.moderator) == (DecisionKind.APPROVE, alice)
     mine.refresh_from_db()
     his.refresh_from_db()
-    assert (mine.status, his.status) == (ContributionStatus.APPROVED, ContributionStatus.REJECTED)
+    assert (mine.status, his.status) == (PostStatus.APPROVED, PostStatus.REJECTED)
     # Carla confirmed her address, so she is told; Dennis gave none.
     assert len([m for m in mailoutbox if m.to == ["carla@example.org"]]) == 2
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from torget.accounts.models import User
 from torget.browser.conftest import NewContext, sign_in_staff
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.moderation.models import Decision, DecisionKind
 
 pytestmark = pytest.mark.browser
@@ -53,7 +53,7 @@ def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_main_content(
 def test_a_moderator_rejects_with_a_rule_using_only_the_keyboard(
     page: Page,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
 ) -> None:
     first = contribute(open_dialogue, "Linjeføring B er tryggest.")
@@ -78,9 +78,9 @@ def test_a_moderator_rejects_with_a_rule_using_only_the_keyboard(
     assert list(decision.rules.values_list("code", flat=True)) == ["COMMERCIAL"]
     offending.refresh_from_db()
     first.refresh_from_db()
-    assert offending.status == ContributionStatus.REJECTED
+    assert offending.status == PostStatus.REJECTED
     # Only the item she acted on was decided; the other still waits, still on screen.
-    assert first.status == ContributionStatus.PENDING
+    assert first.status == PostStatus.PENDING
     expect(page.locator("main article[data-queue-item]")).to_have_count(1)
     expect(page.locator(f"#item-{first.pk}")).to_be_visible()
 
@@ -101,13 +101,13 @@ def test_the_contribution_form_works_without_javascript(
     # user at once that the form came back with errors.
     with translation.override("da"):
         expect(page).to_have_title(re.compile("^" + re.escape(translation.gettext("Error:"))))
-    assert not Contribution.objects.exists()
+    assert not Post.objects.exists()
 
     page.locator("#id_display_name").fill("Carla")
     page.locator("#id_text").fill("Byg stien på vestsiden af åen.")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    stored = Contribution.objects.get()
+    stored = Post.objects.get()
     assert (stored.display_name, stored.text) == ("Carla", "Byg stien på vestsiden af åen.")
     expect(page.locator(".receipt-number")).to_have_text(stored.reference)
 
@@ -115,13 +115,13 @@ def test_the_contribution_form_works_without_javascript(
     page.go_back()
     with page.expect_navigation():
         page.locator("form[action$='/contribute/'] button[type=submit]").click()
-    assert Contribution.objects.count() == 1
+    assert Post.objects.count() == 1
 
 
 def test_single_key_shortcuts_act_only_on_the_queue_item_that_has_focus(
     page: Page,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
 ) -> None:
     """WCAG 2.1.4: a one-letter shortcut must not fire from anywhere on the page, where a
@@ -147,4 +147,4 @@ def test_single_key_shortcuts_act_only_on_the_queue_item_that_has_focus(
         (second.pk, DecisionKind.APPROVE)
     ]
     first.refresh_from_db()
-    assert first.status == ContributionStatus.PENDING
+    assert first.status == PostStatus.PENDING

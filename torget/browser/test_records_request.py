@@ -26,7 +26,7 @@ from torget.browser.conftest import (
     sign_in_staff,
     submit,
 )
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions as moderation_actions
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_register_search_redact_and_release(
     settings: Settings,
     tmp_path: Path,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
     rita: User,
 ) -> None:

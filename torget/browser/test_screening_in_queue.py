@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from torget.accounts.models import User
 from torget.browser.conftest import AxeAudit, sign_in_staff
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.screening.flags import FLAG_LABELS, NATIONAL_ID, THREAT
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ PERSONAL = "Min nabo har CPR 010190-1234 og larmer hver nat."
 THREATENING = "Jeg ved hvor du bor, og vi finder dig."
 
 
-def _evidence(contribution: Contribution, code: str) -> list[str]:
+def _evidence(contribution: Post, code: str) -> list[str]:
     """The passages the detector named, cut from the stored text by the stored offsets."""
     flags = [f for f in contribution.screening["flags"] if f["code"] == code]
     assert flags, f"no {code} flag on {contribution.text!r}"
@@ -40,7 +40,7 @@ def _marked(page: Page, item: str) -> list[str]:
 def test_the_queue_shows_flags_and_highlighted_evidence_in_priority_order(
     page: Page,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
 ) -> None:
     calm = contribute(open_dialogue, CALM)
@@ -74,8 +74,8 @@ def test_the_queue_shows_flags_and_highlighted_evidence_in_priority_order(
     expect(calm_item.locator(".user-text")).to_have_text(CALM)
 
     # Advice only: nothing was rejected, hidden or published by the machine.
-    statuses = set(Contribution.objects.values_list("status", flat=True))
-    assert statuses == {ContributionStatus.PENDING}
+    statuses = set(Post.objects.values_list("status", flat=True))
+    assert statuses == {PostStatus.PENDING}
     audit = AxeAudit(page)
     audit.check("moderation queue with screening flags and evidence")
     audit.assert_clean()

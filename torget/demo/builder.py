@@ -19,7 +19,7 @@ from torget.accounts.models import Committee, Organisation, Party, Role, User
 from torget.core.models import AccessibilityStatement, Compliance
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
-from torget.dialogues.models import Contribution, Dialogue, ModerationMode, ParticipationLevel
+from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel, Post
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation import actions as moderation_actions
@@ -121,9 +121,7 @@ def _card(
     )
 
 
-def _contribute(
-    dialogue: Dialogue, name: str, text: str, at: datetime, email: str = ""
-) -> Contribution:
+def _contribute(dialogue: Dialogue, name: str, text: str, at: datetime, email: str = "") -> Post:
     contribution, _created = dialogue_actions.submit_contribution(
         organisation=dialogue.organisation,
         slug=dialogue.slug,

@@ -11,7 +11,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
@@ -29,14 +29,16 @@ from torget.core.groupcommit import GroupCommit
 from torget.core.mail import send_on_commit
 from torget.dialogues.lifecycle import check_transition
 from torget.dialogues.models import (
-    Contribution,
-    ContributionStatus,
     Dialogue,
     DialogueEvent,
     DialogueState,
     FeedbackNotice,
     FeedbackReport,
     ModerationMode,
+    OfflineSource,
+    Post,
+    PostChannel,
+    PostStatus,
 )
 from torget.dialogues.queries import lock_dialogue_for_submission
 from torget.moderation.models import Block
@@ -259,7 +261,7 @@ def _new_reference() -> str:
     return f"T-{body[:4]}-{body[4:]}"
 
 
-def email_confirmation_token(contribution: Contribution) -> str:
+def email_confirmation_token(contribution: Post) -> str:
     return signing.dumps(
         {"c": contribution.pk, "e": contribution.email}, salt=EMAIL_CONFIRMATION_SALT
     )
@@ -277,7 +279,7 @@ def submit_contribution(
     language: str,
     max_length: int | None = None,
     now: datetime | None = None,
-) -> tuple[Contribution, bool]:
+) -> tuple[Post, bool]:
     """Store a citizen's contribution to the public dialogue ``slug`` durably and return it
     with ``created``.
 
@@ -285,8 +287,9 @@ def submit_contribution(
     the token's unique constraint refuses it, so a form sent once (nearly every one) costs no
     lookup beforehand.
     Every post is screened on arrival: the flags and priority are stored beside it for the
-    moderator, and a post with a national ID number is held from public view until a moderator
-    decides, even under post-moderation. Screening never rejects anything by itself.
+    moderator, and a post with a national ID number or a possible threat is held from public
+    view until a moderator decides, even under post-moderation. Screening never rejects
+    anything by itself.
     The dialogue is read under the write lock, so what decides (state, window, moderation
     mode, case number) is what holds when the contribution is stored; the caller reads it
     before only to show a page. Contributions sent at the same moment share one transaction
@@ -312,25 +315,127 @@ def submit_contribution(
         contribution, created = _submissions.store(submission)
     except IntegrityError:
         # The same form was sent before (or at the same moment): that row is the answer.
-        return Contribution.objects.get(submission_token=submission_token), False
+        return Post.objects.get(submission_token=submission_token), False
     if created and email:
         # From this request's own thread once its contribution is committed (or with the
         # caller's transaction): a slow mail server never holds up the others of its batch.
-        send_on_commit(
-            to=email,
-            subject=_("Confirm your e-mail address"),
-            template="dialogues/email/confirm_email.txt",
-            context={
-                "contribution": contribution,
-                "dialogue": contribution.dialogue,
-                "confirm_path": reverse(
-                    "dialogues:confirm-email",
-                    kwargs={"token": email_confirmation_token(contribution)},
-                ),
-            },
-            language=language,
-        )
+        ask_to_confirm(contribution)
     return contribution, created
+
+
+def ask_to_confirm(post: Post) -> None:
+    """Send the link that confirms the post's e-mail address, after commit."""
+    send_on_commit(
+        to=post.email,
+        subject=_("Confirm your e-mail address"),
+        template="dialogues/email/confirm_email.txt",
+        context={
+            "contribution": post,
+            "dialogue": post.dialogue,
+            "confirm_path": reverse(
+                "dialogues:confirm-email", kwargs={"token": email_confirmation_token(post)}
+            ),
+        },
+        language=post.language,
+    )
+
+
+def _initial_status(dialogue: Dialogue, result: ScreeningResult) -> PostStatus:
+    """Published at once under post-moderation, unless screening holds it for a person."""
+    if dialogue.moderation_mode == ModerationMode.POST and not result.should_hold:
+        return PostStatus.PUBLISHED_UNREVIEWED
+    return PostStatus.PENDING
+
+
+def _received_entry(
+    post: Post,
+    dialogue: Dialogue,
+    *,
+    channel: str = Channel.WEB,
+    actor: User | None = None,
+    **extra: Any,
+) -> NewEntry:
+    """The archive entry of a post that has just been stored."""
+    return NewEntry(
+        kind=EntryKind.CONTRIBUTION_RECEIVED,
+        at=post.created_at,
+        dialogue=dialogue,
+        channel=channel,
+        actor=actor,
+        subject_type="contribution",
+        subject_id=post.pk,
+        subject_ref=post.reference,
+        status=post.status,
+        data={
+            "language": post.language,
+            "moderation_mode": dialogue.moderation_mode,
+            "screening": post.screening,
+            **extra,
+        },
+        content={"display_name": post.display_name, "text": post.text, "email": post.email},
+        search_text=f"{post.display_name}\n{post.text}",
+    )
+
+
+@transaction.atomic
+def enter_offline_input(
+    *,
+    dialogue: Dialogue,
+    entered_by: User,
+    received_via: OfflineSource,
+    received_on: date,
+    display_name: str,
+    text: str,
+    email: str,
+    now: datetime | None = None,
+) -> Post:
+    """Store input the authority received outside Torget -- at a citizens' meeting, by letter,
+    by telephone -- as a post of ``dialogue``, typed in by ``entered_by``.
+
+    It is screened, moderated, archived and counted in the feedback like any post; the archive
+    entry names who typed it in and how and when it was received. An address given is asked
+    to confirm itself, as on the website, before anything else is sent to it. No length limit
+    (a letter is as long as it is) and no block applies: what reached the authority is a
+    record either way.
+    """
+    now = now or timezone.now()
+    locked = Dialogue.objects.select_for_update().select_related("organisation").get(pk=dialogue.pk)
+    language = locked.organisation.default_language
+    result = screen(text, language=language)
+    post = Post.objects.create(
+        organisation_id=locked.organisation_id,
+        channel=PostChannel.OFFLINE,
+        dialogue=locked,
+        reference=_new_reference(),
+        submission_token=None,
+        display_name=display_name,
+        text=text,
+        email=email,
+        language=language,
+        status=_initial_status(locked, result),
+        screening=result.as_dict(),
+        priority=int(result.priority),
+        created_at=now,
+        received_via=received_via,
+        received_on=received_on,
+        entered_by=entered_by,
+    )
+    append_many(
+        [
+            _received_entry(
+                post,
+                locked,
+                channel=Channel.STAFF,
+                actor=entered_by,
+                post_channel=PostChannel.OFFLINE.value,
+                received_via=str(received_via),
+                received_on=received_on.isoformat(),
+            )
+        ]
+    )
+    if email:
+        ask_to_confirm(post)
+    return post
 
 
 @dataclass(frozen=True)
@@ -351,7 +456,7 @@ class Submission:
 
 def store_submissions(
     submissions: Sequence[Submission],
-) -> list[tuple[Contribution, bool] | Exception]:
+) -> list[tuple[Post, bool] | Exception]:
     """Store ``submissions`` in the caller's transaction with one read of each dialogue, one
     insert of the contributions and one append to the archive; a refused submission gets its
     exception and stores nothing. Sends no mail (``submit_contribution`` does)."""
@@ -361,9 +466,9 @@ def store_submissions(
         key: lock_dialogue_for_submission(organisation_of[key], key[1])
         for key in sorted(organisation_of)
     }
-    by_token: dict[uuid.UUID, Contribution] = {}
-    outcomes: list[tuple[Contribution, bool] | Exception] = []
-    stored: list[tuple[Contribution, Dialogue, Submission]] = []
+    by_token: dict[uuid.UUID, Post] = {}
+    outcomes: list[tuple[Post, bool] | Exception] = []
+    stored: list[tuple[Post, Dialogue, Submission]] = []
     for submission in submissions:
         dialogue = dialogues[(submission.organisation.pk, submission.slug)]
         if dialogue is None:
@@ -387,8 +492,9 @@ def store_submissions(
             outcomes.append((twin, False))
             continue
         result = submission.screening
-        visible_at_once = dialogue.moderation_mode == ModerationMode.POST and not result.should_hold
-        contribution = Contribution(
+        contribution = Post(
+            organisation_id=dialogue.organisation_id,
+            channel=PostChannel.WEB,
             dialogue=dialogue,
             reference=_new_reference(),
             submission_token=submission.submission_token,
@@ -397,9 +503,7 @@ def store_submissions(
             email=submission.email,
             client_hash=submission.client_hash,
             language=submission.language,
-            status=ContributionStatus.PUBLISHED_UNREVIEWED
-            if visible_at_once
-            else ContributionStatus.PENDING,
+            status=_initial_status(dialogue, result),
             screening=result.as_dict(),
             priority=int(result.priority),
             created_at=submission.now,
@@ -409,32 +513,8 @@ def store_submissions(
         outcomes.append((contribution, True))
     if not stored:
         return outcomes
-    Contribution.objects.bulk_create([contribution for contribution, _d, _s in stored])
-    append_many(
-        [
-            NewEntry(
-                kind=EntryKind.CONTRIBUTION_RECEIVED,
-                at=submission.now,
-                dialogue=dialogue,
-                subject_type="contribution",
-                subject_id=contribution.pk,
-                subject_ref=contribution.reference,
-                status=contribution.status,
-                data={
-                    "language": submission.language,
-                    "moderation_mode": dialogue.moderation_mode,
-                    "screening": contribution.screening,
-                },
-                content={
-                    "display_name": submission.display_name,
-                    "text": submission.text,
-                    "email": submission.email,
-                },
-                search_text=f"{submission.display_name}\n{submission.text}",
-            )
-            for contribution, dialogue, submission in stored
-        ]
-    )
+    Post.objects.bulk_create([contribution for contribution, _d, _s in stored])
+    append_many([_received_entry(post, dialogue) for post, dialogue, _s in stored])
     return outcomes
 
 
@@ -442,11 +522,11 @@ _submissions = GroupCommit(store_submissions)
 
 
 @transaction.atomic
-def confirm_email(*, contribution: Contribution, now: datetime | None = None) -> bool:
+def confirm_email(*, contribution: Post, now: datetime | None = None) -> bool:
     """Mark the address confirmed. Returns False when it already was."""
-    updated = Contribution.objects.filter(
-        pk=contribution.pk, email_confirmed_at__isnull=True
-    ).update(email_confirmed_at=now or timezone.now())
+    updated = Post.objects.filter(pk=contribution.pk, email_confirmed_at__isnull=True).update(
+        email_confirmed_at=now or timezone.now()
+    )
     contribution.refresh_from_db(fields=["email_confirmed_at"])
     return updated == 1
 
@@ -508,7 +588,7 @@ def publish_feedback_report(
     _transition(dialogue=dialogue, to_state=DialogueState.FEEDBACK_PUBLISHED, actor=actor, at=now)
     recipients: dict[str, str] = {}
     for email, language in (
-        dialogue.contributions.exclude(email="")
+        dialogue.posts.exclude(email="")
         .filter(email_confirmed_at__isnull=False)
         .order_by("created_at")
         .values_list("email", "language")
@@ -542,8 +622,4 @@ def publish_feedback_report(
 def forget_old_client_hashes(*, now: datetime | None = None) -> int:
     """Blank the keyed client hashes older than the retention period; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.CLIENT_HASH_RETENTION_DAYS)
-    return (
-        Contribution.objects.filter(created_at__lt=cutoff)
-        .exclude(client_hash="")
-        .update(client_hash="")
-    )
+    return Post.objects.filter(created_at__lt=cutoff).exclude(client_hash="").update(client_hash="")

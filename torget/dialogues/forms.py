@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation
 from torget.core.forms import CleanTextField, DateInput, LocalDateTimeInput
 from torget.dialogues.actions import MissionCard
-from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel
+from torget.dialogues.models import Dialogue, ModerationMode, OfflineSource, ParticipationLevel
 
 
 class CitizenPostForm(forms.Form):
@@ -68,6 +71,43 @@ class ContributionForm(CitizenPostForm):
     )
 
     field_order = ["display_name", "text", "email", "website", "submission_token"]
+
+
+class OfflineInputForm(forms.Form):
+    """Input the authority received outside Torget, as a member of staff types it in."""
+
+    received_via = forms.ChoiceField(
+        label=_("How it was received"), choices=OfflineSource.choices, widget=forms.RadioSelect
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=DateInput())
+    display_name = CleanTextField(
+        label=_("Name to show"),
+        max_length=80,
+        help_text=_(
+            "The name the citizen gave, or a description such as “Participant at the "
+            "citizens' meeting”."
+        ),
+    )
+    text = CleanTextField(
+        label=_("The input, as the citizen put it"), widget=forms.Textarea(attrs={"rows": 10})
+    )
+    email = forms.EmailField(
+        label=_("The citizen's e-mail (optional)"),
+        required=False,
+        help_text=_(
+            "Only if the citizen gave it. We send a link to confirm the address; once confirmed, "
+            "the citizen is told of the decision on the input and of the feedback report."
+        ),
+    )
+
+    def clean_received_on(self) -> date:
+        received_on: date = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise ValidationError(
+                _("The date cannot be in the future. Give the day the input was received."),
+                code="future",
+            )
+        return received_on
 
 
 class MissionCardForm(forms.ModelForm[Dialogue]):

@@ -1,7 +1,9 @@
-"""Bounded dialogues with their mission card, the citizens' contributions and feedback reports.
+"""Bounded dialogues with their mission card, the citizens' posts and feedback reports.
 
-Citizen text is never changed once stored; status lives beside it and every change of status
-is recorded as an event (dialogues) or a decision (moderation).
+A ``Post`` is everything a citizen says to the authority, whatever the channel it came by
+(docs/decisions/0004-one-post-one-moderation.md). Citizen text is never changed once stored;
+status lives beside it and every change of status is recorded as an event (dialogues) or a
+decision (moderation).
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ class DialogueEvent(models.Model):
         return f"{self.dialogue_id} {self.kind} {self.from_state}→{self.to_state}"
 
 
-class ContributionStatus(models.TextChoices):
+class PostStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     PUBLISHED_UNREVIEWED = "published_unreviewed", _("Published, awaiting review")
     APPROVED = "approved", _("Published")
@@ -142,35 +144,100 @@ class ContributionStatus(models.TextChoices):
     REFERRED = "referred", _("Referred to customer service")
 
 
-VISIBLE_STATUSES = (ContributionStatus.APPROVED, ContributionStatus.PUBLISHED_UNREVIEWED)
-AWAITING_STATUSES = (ContributionStatus.PENDING, ContributionStatus.PUBLISHED_UNREVIEWED)
+VISIBLE_STATUSES = (PostStatus.APPROVED, PostStatus.PUBLISHED_UNREVIEWED)
+AWAITING_STATUSES = (PostStatus.PENDING, PostStatus.PUBLISHED_UNREVIEWED)
 
 
-class Contribution(models.Model):
-    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="contributions")
+class PostChannel(models.TextChoices):
+    """How a post reached the authority."""
+
+    WEB = "web", _("Torget's website")
+    OFFLINE = "offline", _("Typed in by staff")
+    CHAT = "chat", _("Live chat")
+
+
+class ThreadKind(models.TextChoices):
+    CHAT = "chat", _("Live chat")
+
+
+class Thread(models.Model):
+    """A conversation beside a dialogue's own page that posts belong to: a live chat, and
+    (issue "Social-media channels") a watched post on one of the authority's pages. The
+    moderation queue is filtered and timed by thread; posts made on the dialogue's own page
+    have none."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="threads")
+    kind = models.CharField(max_length=16, choices=ThreadKind.choices)
+    # Kept equal to the chat's (or watched post's) title by the action that changes it.
+    title = models.CharField(_("title"), max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfflineSource(models.TextChoices):
+    """Where input that staff type in was received."""
+
+    MEETING = "meeting", _("At a citizens' meeting")
+    LETTER = "letter", _("By letter")
+    PHONE = "phone", _("By telephone")
+    EMAIL = "email", _("By e-mail")
+    IN_PERSON = "in_person", _("In person")
+
+
+class Post(models.Model):
+    """One thing a citizen said to the authority, as they said it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=16, choices=PostChannel.choices)
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="posts")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.PROTECT, null=True, blank=True, related_name="posts"
+    )
     reference = models.CharField(max_length=16, unique=True)
-    # The form's one-time token: a second submit of the same form finds this row again.
-    submission_token = models.UUIDField(unique=True)
+    # The web form's one-time token: a second submit of the same form finds this row again.
+    # Input typed in by staff has none.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True)
     display_name = models.CharField(_("display name"), max_length=80)
     text = models.TextField(_("contribution"))
     email = models.EmailField(_("e-mail"), blank=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
     client_hash = models.CharField(max_length=64, blank=True)
     language = models.CharField(max_length=8, blank=True)
-    status = models.CharField(max_length=24, choices=ContributionStatus.choices)
+    status = models.CharField(max_length=24, choices=PostStatus.choices)
     screening = models.JSONField(default=dict, blank=True)
     priority = models.PositiveSmallIntegerField(default=0)
+    # When it was stored in Torget.
     created_at = models.DateTimeField()
+    # Offline input: how and when the authority received it, and who typed it in.
+    received_via = models.CharField(
+        _("received"), max_length=16, choices=OfflineSource.choices, blank=True
+    )
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
 
     class Meta:
-        verbose_name = _("contribution")
-        verbose_name_plural = _("contributions")
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["created_at", "pk"]
         indexes = [
             # The public page reads published rows in order: walking this index avoids
-            # sorting every row of a large dialogue for each page (bench/dialogue_page.py).
+            # sorting every row of a large dialogue for each page.
             models.Index(fields=["dialogue", "created_at", "id", "status"]),
             models.Index(fields=["status", "priority", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel="offline", received_on__isnull=False)
+                | ~models.Q(channel="offline"),
+                name="offline_post_has_its_date",
+            )
         ]
 
     def __str__(self) -> str:

@@ -36,5 +36,16 @@ def can_archive_dialogue(user: AnyUser, dialogue: Dialogue) -> bool:
     return can_manage_dialogues(user) and dialogue.state == DialogueState.FEEDBACK_PUBLISHED
 
 
+# Input received outside Torget can be typed in from the dialogue's announcement until its
+# feedback report is written.
+OFFLINE_INPUT_STATES = frozenset(
+    {DialogueState.SCHEDULED, DialogueState.OPEN, DialogueState.CLOSED}
+)
+
+
+def can_enter_offline_input(user: AnyUser, dialogue: Dialogue) -> bool:
+    return can_manage_dialogues(user) and dialogue.state in OFFLINE_INPUT_STATES
+
+
 def can_view_dialogue_in_staff(user: AnyUser) -> bool:
     return can_manage_dialogues(user)

@@ -18,10 +18,14 @@ MASK_CHARACTER = "•"
 
 
 class Screened(Protocol):
-    """A citizen's post with its stored screening: a contribution or a chat question."""
+    """A citizen's post with its stored screening: a post, or a chat question (which reads
+    them from its post)."""
 
-    text: str
-    screening: Any
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def screening(self) -> Any: ...
 
 
 def _spans(contribution: Screened, *codes: str) -> list[tuple[int, int, str]]:

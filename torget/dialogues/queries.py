@@ -15,9 +15,9 @@ from torget.accounts.models import Organisation
 from torget.accounts.permissions import AnyUser
 from torget.dialogues.models import (
     VISIBLE_STATUSES,
-    Contribution,
     Dialogue,
     DialogueState,
+    Post,
 )
 from torget.dialogues.permissions import can_edit_dialogue, can_view_dialogue_in_staff
 
@@ -34,11 +34,7 @@ def public_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
     return (
         Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
         .select_related("commissioned_by")
-        .annotate(
-            published_count=Count(
-                "contributions", filter=Q(contributions__status__in=VISIBLE_STATUSES)
-            )
-        )
+        .annotate(published_count=Count("posts", filter=Q(posts__status__in=VISIBLE_STATUSES)))
         .order_by("closes_at")
     )
 
@@ -70,8 +66,8 @@ SUBMISSION_FIELDS = (
 
 def dialogues_for_submission(organisation: Organisation) -> QuerySet[Dialogue]:
     """The public dialogues with only ``SUBMISSION_FIELDS`` loaded: a submission is most of
-    what a busy dialogue serves, and loading the whole mission card with its committee and
-    authority was a fifth of its time."""
+    what a busy dialogue serves, and it needs none of the mission card, its committee or its
+    authority."""
     return Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES).only(
         *SUBMISSION_FIELDS
     )
@@ -82,8 +78,9 @@ def lock_dialogue_for_submission(organisation: Organisation, slug: str) -> Dialo
     caller's transaction and locked until it ends (``FOR UPDATE`` on PostgreSQL; on SQLite
     the IMMEDIATE transaction already holds the one write lock); None when there is none.
 
-    Plain SQL: this runs under the write lock once per batch of submissions, and the same
-    read through the ORM took four times as long (0.70 against 0.17 ms of CPU).
+    Plain SQL: this runs under the write lock once per batch of submissions, where every
+    microsecond holds up every other writer, and building the query through the ORM cost
+    several times the read itself (docs/performance-log.md).
     """
     sql = _locked_submission_sql(connection.vendor)
     rows = Dialogue.objects.raw(sql, [organisation.pk, slug, *LISTED_STATES])
@@ -144,14 +141,14 @@ def get_dialogue_for(
 def stored_contribution_reference(submission_token: uuid.UUID) -> str | None:
     """The receipt reference of the contribution sent with this form, if it was stored."""
     return (
-        Contribution.objects.filter(submission_token=submission_token)
+        Post.objects.filter(submission_token=submission_token)
         .values_list("reference", flat=True)
         .first()
     )
 
 
-def published_contributions(dialogue: Dialogue) -> QuerySet[Contribution]:
-    return dialogue.contributions.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
+def published_contributions(dialogue: Dialogue) -> QuerySet[Post]:
+    return dialogue.posts.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
 
 
 def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialogue]:
@@ -172,7 +169,7 @@ def staff_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
         Dialogue.objects.filter(organisation=organisation)
         .select_related("owner", "commissioned_by")
         .annotate(
-            contribution_count=Count("contributions"),
+            contribution_count=Count("posts"),
         )
         .order_by("-created_at")
     )

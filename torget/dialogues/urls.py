@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/dialogues/<int:pk>/", views.dialogue_staff_detail, name="staff-detail"),
     path("staff/dialogues/<int:pk>/edit/", views.dialogue_edit, name="staff-edit"),
     path("staff/dialogues/<int:pk>/feedback/", views.feedback_edit, name="staff-feedback"),
+    path("staff/dialogues/<int:pk>/offline/", views.offline_input, name="staff-offline"),
     path(
         "staff/dialogues/<int:pk>/<str:move>/",
         views.dialogue_transition,

@@ -21,13 +21,19 @@ from torget.accounts.http import StaffRequest, TorgetRequest
 from torget.accounts.permissions import can_moderate
 from torget.core.clients import client_hash, hit_rate_limit
 from torget.dialogues import actions
-from torget.dialogues.forms import ContributionForm, FeedbackReportForm, MissionCardForm
-from torget.dialogues.models import Contribution, Dialogue, DialogueState
+from torget.dialogues.forms import (
+    ContributionForm,
+    FeedbackReportForm,
+    MissionCardForm,
+    OfflineInputForm,
+)
+from torget.dialogues.models import Dialogue, DialogueState, OfflineSource, Post
 from torget.dialogues.permissions import (
     can_archive_dialogue,
     can_close_dialogue,
     can_create_dialogue,
     can_edit_dialogue,
+    can_enter_offline_input,
     can_schedule_dialogue,
     can_unschedule_dialogue,
     can_write_feedback,
@@ -174,9 +180,7 @@ def _not_open(request: TorgetRequest, dialogue: Dialogue) -> HttpResponse:
 
 
 def receipt(request: TorgetRequest, reference: str) -> HttpResponse:
-    contribution = get_object_or_404(
-        Contribution.objects.select_related("dialogue"), reference=reference
-    )
+    contribution = get_object_or_404(Post.objects.select_related("dialogue"), reference=reference)
     decision = contribution.decisions.select_related("rule_set").prefetch_related("rules").last()
     return render(
         request,
@@ -194,8 +198,8 @@ def confirm_email(request: TorgetRequest, token: str) -> HttpResponse:
             salt=actions.EMAIL_CONFIRMATION_SALT,
             max_age=actions.EMAIL_CONFIRMATION_MAX_AGE,
         )
-        contribution = Contribution.objects.get(pk=payload["c"], email=payload["e"])
-    except (signing.BadSignature, KeyError, TypeError, Contribution.DoesNotExist):
+        contribution = Post.objects.get(pk=payload["c"], email=payload["e"])
+    except (signing.BadSignature, KeyError, TypeError, Post.DoesNotExist):
         return render(request, "dialogues/confirm_email_invalid.html", status=400)
     confirmed = False
     if request.method == "POST":
@@ -267,9 +271,7 @@ def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     user = request.user
     counts = dict(
-        dialogue.contributions.values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
+        dialogue.posts.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
     report = getattr(dialogue, "feedback_report", None)
     return render(
@@ -286,6 +288,7 @@ def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
             "can_close": can_close_dialogue(user, dialogue),
             "can_write_feedback": can_write_feedback(user, dialogue),
             "can_archive": can_archive_dialogue(user, dialogue),
+            "can_enter_offline_input": can_enter_offline_input(user, dialogue),
         },
     )
 
@@ -355,3 +358,35 @@ def feedback_edit(request: StaffRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The draft was saved."))
         return redirect("dialogues:staff-detail", pk=dialogue.pk)
     return render(request, "dialogues/staff/feedback.html", {"form": form, "dialogue": dialogue})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def offline_input(request: StaffRequest, pk: int) -> HttpResponse:
+    """Type in input the authority received outside Torget: at a citizens' meeting, by letter,
+    by telephone. It is moderated and archived like any post."""
+    dialogue = get_dialogue_for(request.user, request.organisation, pk)
+    if not can_enter_offline_input(request.user, dialogue):
+        raise PermissionDenied
+    form = OfflineInputForm(request.POST or None)
+    context = {"form": form, "dialogue": dialogue}
+    if request.method == "GET":
+        return render(request, "dialogues/staff/offline_input.html", context)
+    if not form.is_valid():
+        return render(request, "dialogues/staff/offline_input.html", context, status=400)
+    data = form.cleaned_data
+    post = actions.enter_offline_input(
+        dialogue=dialogue,
+        entered_by=request.user,
+        received_via=OfflineSource(data["received_via"]),
+        received_on=data["received_on"],
+        display_name=data["display_name"],
+        text=data["text"],
+        email=data["email"],
+    )
+    messages.success(
+        request,
+        _("The input is stored as %(ref)s and waits for moderation like any contribution.")
+        % {"ref": post.reference},
+    )
+    return redirect("dialogues:staff-detail", pk=dialogue.pk)

@@ -13,10 +13,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,7 +26,16 @@ from torget.archive.models import Channel, EntryKind
 from torget.core.caching import forget
 from torget.core.groupcommit import GroupCommit
 from torget.core.references import new_reference
-from torget.dialogues.models import Dialogue, DialogueState
+from torget.dialogues.actions import ask_to_confirm
+from torget.dialogues.models import (
+    Dialogue,
+    DialogueState,
+    Post,
+    PostChannel,
+    PostStatus,
+    Thread,
+    ThreadKind,
+)
 from torget.livechat import presentation
 from torget.livechat.models import (
     OPEN_STATUSES,
@@ -41,8 +49,9 @@ from torget.livechat.models import (
     StepKind,
     Upvote,
 )
-from torget.moderation.models import RuleSet
-from torget.moderation.queries import rule_set_in_force, rules_cited
+from torget.moderation import actions as moderation
+from torget.moderation.models import Decision, DecisionKind
+from torget.moderation.queries import block_in_force
 from torget.realtime.actions import publish, publish_many
 from torget.screening.api import ScreeningResult, screen
 
@@ -156,8 +165,15 @@ def create_chat_session(
     now: datetime | None = None,
 ) -> ChatSession:
     now = now or timezone.now()
+    thread = Thread.objects.create(
+        organisation_id=dialogue.organisation_id,
+        dialogue=dialogue,
+        kind=ThreadKind.CHAT,
+        title=title,
+    )
     session = ChatSession.objects.create(
         dialogue=dialogue,
+        thread=thread,
         slug=slug,
         title=title,
         description=description,
@@ -215,6 +231,7 @@ def edit_chat_session(
     locked.answers_reviewed = answers_reviewed
     locked.upvotes_enabled = upvotes_enabled
     locked.save()
+    Thread.objects.filter(pk=locked.thread_id).update(title=title)
     forget(public_chat_cache_key(locked.dialogue.organisation_id, locked.slug))
     locked.moderators.set(moderators)
     _set_panel(locked, panel)
@@ -259,33 +276,44 @@ def _announce(
 # Citizens ------------------------------------------------------------------------------------
 
 
-def in_window(
-    *, opens_at: datetime, closes_at: datetime, closed_at: datetime | None, now: datetime
-) -> bool:
-    """The window is exact: the announced times decide, even before the clock has ticked."""
-    return closed_at is None and opens_at <= now < closes_at
+def takes_questions(*, closes_at: datetime, closed_at: datetime | None, now: datetime) -> bool:
+    """Questions are taken from the moment the chat is announced until it closes; they wait
+    for moderation and are handed to the panel once it opens. The announced closing time
+    decides, even before the clock has ticked."""
+    return closed_at is None and now < closes_at
 
 
 def accepts_questions(session: ChatSession, now: datetime) -> bool:
-    return session.dialogue.state in LIVE_DIALOGUE_STATES and in_window(
-        opens_at=session.opens_at,
-        closes_at=session.closes_at,
-        closed_at=session.closed_at,
-        now=now,
+    return session.dialogue.state in LIVE_DIALOGUE_STATES and takes_questions(
+        closes_at=session.closes_at, closed_at=session.closed_at, now=now
     )
 
 
-# What ``ask_question`` reads of the chat under its lock: the window, and the dialogue's state,
-# authority and case number for the archive entry.
+def is_running(session: ChatSession, now: datetime) -> bool:
+    """The panel is answering: between the announced opening and closing."""
+    return session.closed_at is None and session.opens_at <= now < session.closes_at
+
+
+# What ``ask_question`` reads of the chat under its lock: the window, the thread, and the
+# dialogue's state, authority and case number for the post and its archive entry.
 _ASKING_FIELDS = (
     "slug",
     "opens_at",
     "closes_at",
     "closed_at",
+    "thread",
     "dialogue__state",
     "dialogue__organisation",
     "dialogue__case_number",
 )
+
+
+class ParticipantBlocked(Exception):
+    """A block in force covers the chat's dialogue and the e-mail address given."""
+
+    def __init__(self, block: Any) -> None:
+        super().__init__(block.pk)
+        self.block = block
 
 
 def ask_question(
@@ -297,23 +325,27 @@ def ask_question(
     client_hash: str,
     language: str,
     max_length: int,
+    email: str = "",
     now: datetime | None = None,
 ) -> tuple[Question, bool]:
-    """Store a citizen's question to the chat ``session_pk`` durably and return it with
-    ``created``.
+    """Store a citizen's question to the chat ``session_pk`` durably, as a post of the chat's
+    dialogue and thread, and return it with ``created``.
 
     A second submit of the same form (same token) returns the stored question and stores
     nothing: the token's unique constraint refuses it, so a form sent once (nearly every one)
     costs no lookup beforehand. Every question is screened on arrival (``max_length`` is the
     chat's limit, which the form has enforced); the flags order the moderator's queue and
     never decide anything. The chat is read once, under its lock, so its window is what holds
-    when the question is stored: ``ChatNotOpen`` outside it.
+    when the question is stored: ``ChatNotOpen`` after it, ``ParticipantBlocked`` for an
+    address under a block in force for the chat's dialogue. An address given is asked to
+    confirm itself before anything else is sent to it.
     """
     now = now or timezone.now()
     new = NewQuestion(
         session_pk=session_pk,
         display_name=display_name,
         text=text,
+        email=email,
         submission_token=submission_token,
         client_hash=client_hash,
         language=language,
@@ -321,10 +353,15 @@ def ask_question(
         now=now,
     )
     try:
-        return _questions.store(new)
+        question, created = _questions.store(new)
     except IntegrityError:
         # The same form was sent before (or at the same moment): that question is the answer.
-        return Question.objects.get(submission_token=submission_token), False
+        return Question.objects.select_related("post").get(
+            post__submission_token=submission_token
+        ), False
+    if created and email:
+        ask_to_confirm(question.post)
+    return question, created
 
 
 @dataclass(frozen=True)
@@ -339,13 +376,14 @@ class NewQuestion:
     language: str
     screening: ScreeningResult
     now: datetime
+    email: str = ""
 
 
 def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bool] | Exception]:
     """Store ``questions`` in the caller's transaction: each chat read and locked once, one
-    insert of the questions, one archive append and one announcement per chat; a refused
-    question gets its exception (``ChatNotOpen``, ``ChatSession.DoesNotExist``) and stores
-    nothing."""
+    insert of the posts, one of the questions, one archive append and one announcement per
+    chat; a refused question gets its exception (``ChatNotOpen``, ``ParticipantBlocked``,
+    ``ChatSession.DoesNotExist``) and stores nothing."""
     # The closing step takes the chat's lock too: a question is either in before the close
     # marks what is left "not reached", or it is refused. Only the chat's row is locked, and
     # only what decides and what the archive entry names is read. Chats in the order of their
@@ -369,28 +407,48 @@ def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bo
         if not accepts_questions(session, new.now):
             outcomes.append(ChatNotOpen(session.slug))
             continue
+        if new.email:
+            block = block_in_force(
+                organisation_id=session.dialogue.organisation_id,
+                dialogue_id=session.dialogue_id,
+                email=new.email,
+                now=new.now,
+            )
+            if block is not None:
+                outcomes.append(ParticipantBlocked(block))
+                continue
         twin = by_token.get(new.submission_token)
         if twin is not None:  # the same form sent twice within one batch
             outcomes.append((twin, False))
             continue
-        question = Question(
-            session=session,
+        post = Post(
+            organisation_id=session.dialogue.organisation_id,
+            channel=PostChannel.CHAT,
+            dialogue=session.dialogue,
+            thread_id=session.thread_id,
             reference=new_reference("Q"),
             submission_token=new.submission_token,
             display_name=new.display_name,
             text=new.text,
+            email=new.email,
             client_hash=new.client_hash,
             language=new.language,
-            status=QuestionStatus.PENDING,
+            # A moderator reads every question before it goes further, whatever screening found.
+            status=PostStatus.PENDING,
             screening=new.screening.as_dict(),
             priority=int(new.screening.priority),
             created_at=new.now,
         )
+        question = Question(post=post, session=session, status=QuestionStatus.PENDING)
         by_token[new.submission_token] = question
         stored.append((question, new))
         outcomes.append((question, True))
     if not stored:
         return outcomes
+    Post.objects.bulk_create([question.post for question, _new in stored])
+    for question, _new in stored:
+        # The post has its key now; assigning it again sets ``post_id`` and keeps it cached.
+        question.post = question.post
     Question.objects.bulk_create([question for question, _new in stored])
     append_many(
         [
@@ -405,10 +463,11 @@ def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bo
                 status=question.status,
                 data={
                     "chat": question.session.slug,
+                    "post": question.post_id,
                     "language": new.language,
                     "screening": question.screening,
                 },
-                content={"display_name": new.display_name, "text": new.text},
+                content={"display_name": new.display_name, "text": new.text, "email": new.email},
                 search_text=f"{new.display_name}\n{new.text}",
             )
             for question, new in stored
@@ -453,9 +512,12 @@ def upvote_question(*, question: Question, voter: str, now: datetime | None = No
 
 
 def _lock(question: Question) -> Question:
+    """Lock the question's post, then the question: moderation locks the post first too, so a
+    decision from the moderation queue and a step in the console never wait for each other."""
+    Post.objects.select_for_update().filter(pk=question.post_id).exists()
     return (
-        Question.objects.select_for_update()
-        .select_related("session__dialogue__organisation")
+        Question.objects.select_for_update(of=("self",))
+        .select_related("post", "session__dialogue__organisation")
         .get(pk=question.pk)
     )
 
@@ -467,29 +529,16 @@ def _step(
     actor: User | None,
     at: datetime,
     note: str = "",
-    rule_set: RuleSet | None = None,
-    rule_codes: Sequence[str] = (),
     assignee: User | None = None,
     extra: dict[str, Any] | None = None,
 ) -> QuestionStep:
     """Record the step beside the question and in the archive; the caller has moved the
     status and holds the question's lock."""
     step = QuestionStep.objects.create(
-        question=locked,
-        kind=kind,
-        actor=actor,
-        at=at,
-        note=note,
-        rule_set=rule_set,
-        assignee=assignee,
+        question=locked, kind=kind, actor=actor, at=at, note=note, assignee=assignee
     )
-    rules = rules_cited(rule_set, rule_codes) if rule_set else []
-    if rules:
-        step.rules.set(rules)
     locked.save(update_fields=["status", "assigned_to", "published_at"])
     data: dict[str, Any] = {"step": step.pk, "step_kind": str(kind), "chat": locked.session.slug}
-    if rule_set is not None:
-        data.update(rules=sorted(rule.code for rule in rules), rule_set_version=rule_set.version)
     if assignee is not None:
         data.update(assignee=assignee.pk, party=assignee.party_id)
     append_entry(
@@ -520,18 +569,54 @@ def _waiting_payload(locked: Question) -> tuple[str | None, dict[str, Any] | Non
     return "question.left", {"ref": locked.reference}
 
 
+# Where a moderation decision puts a question in the chat.
+_STATUS_AFTER_DECISION = {
+    DecisionKind.APPROVE: QuestionStatus.APPROVED,
+    DecisionKind.REJECT: QuestionStatus.REJECTED,
+    DecisionKind.REFER: QuestionStatus.REFERRED,
+}
+
+
+class ChatHooks:
+    """Carry a moderation decision on a chat question into the chat: its place in the
+    consoles, and the public list of waiting questions when upvotes are on."""
+
+    def decided(self, post: Post, decision: Decision) -> None:
+        locked = (
+            Question.objects.select_for_update(of=("self",))
+            .select_related("session__dialogue__organisation")
+            .get(post=post)
+        )
+        locked.post = post
+        was_waiting = locked.status in WAITING_STATUSES
+        after = _STATUS_AFTER_DECISION[DecisionKind(decision.kind)]
+        if after == QuestionStatus.APPROVED:
+            if locked.status in WAITING_STATUSES or locked.status == QuestionStatus.ANSWERED:
+                return  # approved again on review: it stays where it is in the chat
+            if not accepts_questions(locked.session, decision.decided_at):
+                after = QuestionStatus.NOT_REACHED  # approved on review after the chat closed
+        if locked.status == after:
+            return
+        locked.status = after
+        locked.save(update_fields=["status"])
+        if was_waiting or after in WAITING_STATUSES:
+            kind, payload = _waiting_payload(locked)
+        else:
+            kind, payload = None, None
+        _announce(locked.session, locked, public_kind=kind, public_payload=payload)
+
+
 def approve_question(
     *, question: Question, moderator: User, now: datetime | None = None
 ) -> Question:
-    now = now or timezone.now()
+    """The moderator's approval: a moderation decision on the question's post, after which
+    the question waits to be handed to a politician."""
     with transaction.atomic():
         locked = _lock(question)
         if locked.status != QuestionStatus.PENDING:
             raise AlreadyHandled(locked)
-        locked.status = QuestionStatus.APPROVED
-        _step(locked, kind=StepKind.APPROVE, actor=moderator, at=now)
-        kind, payload = _waiting_payload(locked)
-        _announce(locked.session, locked, public_kind=kind, public_payload=payload)
+        moderation.approve_contribution(contribution=locked.post, moderator=moderator, now=now)
+        locked.refresh_from_db(fields=["status"])
     return locked
 
 
@@ -543,34 +628,35 @@ def reject_question(
     note: str = "",
     now: datetime | None = None,
 ) -> Question:
-    """Keep the question from publication, citing the rules it breaks. Possible until it is
-    published (a politician's answer to a rejected question stays in the record)."""
-    now = now or timezone.now()
+    """Keep the question from publication, citing the rules it breaks: a moderation decision
+    on its post. Possible until it is published (a politician's answer to a rejected question
+    stays in the record)."""
     with transaction.atomic():
         locked = _lock(question)
         if locked.status not in (*OPEN_STATUSES, QuestionStatus.ANSWERED):
             raise AlreadyHandled(locked)
-        was_waiting = locked.status in WAITING_STATUSES
-        locked.status = QuestionStatus.REJECTED
-        _step(
-            locked,
-            kind=StepKind.REJECT,
-            actor=moderator,
-            at=now,
-            note=note,
-            rule_set=rule_set_in_force(locked.session.dialogue.organisation, at=now),
+        moderation.reject_contribution(
+            contribution=locked.post,
+            moderator=moderator,
             rule_codes=rule_codes,
+            note=note,
+            now=now,
+            decidable=(PostStatus.PENDING, PostStatus.APPROVED),
         )
-        kind, payload = _waiting_payload(locked) if was_waiting else (None, None)
-        _announce(locked.session, locked, public_kind=kind, public_payload=payload)
+        locked.refresh_from_db(fields=["status"])
     return locked
+
+
+class ChatNotStarted(Exception):
+    """Questions are handed to the panel only once the chat has opened."""
 
 
 def assign_question(
     *, question: Question, moderator: User, politician: User, now: datetime | None = None
 ) -> Question:
-    """Hand the question to one politician on the panel (approving it, if it was pending).
-    A question already assigned can be handed to another panel member until it is answered."""
+    """Hand the question to one politician on the panel (approving it, if it was pending: a
+    moderation decision like any approval). A question already assigned can be handed to
+    another panel member until it is answered."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock(question)
@@ -580,6 +666,11 @@ def assign_question(
             raise NotOnPanel(politician.pk)
         if locked.status == QuestionStatus.ASSIGNED and locked.assigned_to_id == politician.pk:
             raise AlreadyHandled(locked)
+        if not is_running(locked.session, now):
+            raise ChatNotStarted(locked.session.slug)
+        if locked.status == QuestionStatus.PENDING:
+            moderation.approve_contribution(contribution=locked.post, moderator=moderator, now=now)
+            locked.refresh_from_db(fields=["status"])
         locked.status = QuestionStatus.ASSIGNED
         locked.assigned_to = politician
         _step(locked, kind=StepKind.ASSIGN, actor=moderator, at=now, assignee=politician)
@@ -702,13 +793,3 @@ def close_due_chats(*, now: datetime | None = None) -> int:
             )
             closed += 1
     return closed
-
-
-def forget_old_client_hashes(*, now: datetime | None = None) -> int:
-    """Blank the keyed client hashes of questions older than the retention period."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.CLIENT_HASH_RETENTION_DAYS)
-    return (
-        Question.objects.filter(created_at__lt=cutoff)
-        .exclude(client_hash="")
-        .update(client_hash="")
-    )

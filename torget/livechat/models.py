@@ -1,21 +1,26 @@
 """Live moderated chats: a time window under a dialogue, a panel of politicians, and the
 citizens' questions with their answers.
 
-A question's text, like a contribution's, is never changed once stored. Its status lives beside
-it, and every step (approval, rejection, assignment, answer, publication, "not reached" at the
-close) adds a ``QuestionStep`` row and an archive entry. Answers are versions: a returned answer
-is followed by a new row, never overwritten.
+A question is a citizen's post (``dialogues.Post``, channel "chat") with what only a chat has
+beside it: the chat, the politician it is handed to, upvotes, and where it stands in the chat
+(``Question.status``). Its moderation -- approval, rejection citing rules, referral, threat
+marks, blocks, review -- is moderation's, the same as for every post
+(docs/decisions/0004-one-post-one-moderation.md). Every step in the chat (assignment, answer,
+publication, "not reached" at the close) adds a ``QuestionStep`` row and an archive entry.
+Answers are versions: a returned answer is followed by a new row, never overwritten.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Party
-from torget.dialogues.models import Dialogue
-from torget.moderation.models import Rule, RuleSet
+from torget.dialogues.models import Dialogue, Post, Thread
 
 DEFAULT_QUESTION_MAX_LENGTH = 500
 # Seats of people taken off the panel after questions were handed to them stay, for the
@@ -29,6 +34,8 @@ def public_stream_name(chat_pk: int) -> str:
 
 class ChatSession(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, related_name="chat_sessions")
+    # What the moderation queue files the chat's questions under.
+    thread = models.OneToOneField(Thread, on_delete=models.PROTECT, related_name="chat")
     slug = models.SlugField(_("web address"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(
@@ -112,6 +119,7 @@ class QuestionStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered, awaiting review")
     PUBLISHED = "published", _("Published with its answer")
     REJECTED = "rejected", _("Not published")
+    REFERRED = "referred", _("Referred to customer service")
     NOT_REACHED = "not_reached", _("Not reached before the chat closed")
 
 
@@ -125,21 +133,18 @@ OPEN_STATUSES = (
 DONE_STATUSES = (
     QuestionStatus.PUBLISHED,
     QuestionStatus.REJECTED,
+    QuestionStatus.REFERRED,
     QuestionStatus.NOT_REACHED,
 )
 
 
 class Question(models.Model):
+    """A chat's side of a citizen's post: the post holds what the citizen wrote and its
+    moderation; this holds where the question stands in the chat."""
+
+    post = models.OneToOneField(Post, on_delete=models.PROTECT, related_name="question")
     session = models.ForeignKey(ChatSession, on_delete=models.PROTECT, related_name="questions")
-    reference = models.CharField(max_length=16, unique=True)
-    submission_token = models.UUIDField(unique=True)
-    display_name = models.CharField(_("display name"), max_length=80)
-    text = models.TextField(_("question"))
-    client_hash = models.CharField(max_length=64, blank=True)
-    language = models.CharField(max_length=8, blank=True)
     status = models.CharField(max_length=16, choices=QuestionStatus.choices)
-    screening = models.JSONField(default=dict, blank=True)
-    priority = models.PositiveSmallIntegerField(default=0)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -148,20 +153,50 @@ class Question(models.Model):
         related_name="assigned_questions",
     )
     upvotes = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField()
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]
         indexes = [
-            models.Index(fields=["session", "status", "priority", "created_at"]),
+            models.Index(fields=["session", "status"]),
             models.Index(fields=["session", "published_at", "id"]),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    # What the citizen wrote, read from the post (load it with ``select_related("post")``).
+
+    @property
+    def reference(self) -> str:
+        return self.post.reference
+
+    @property
+    def display_name(self) -> str:
+        return self.post.display_name
+
+    @property
+    def text(self) -> str:
+        return self.post.text
+
+    @property
+    def language(self) -> str:
+        return self.post.language
+
+    @property
+    def screening(self) -> dict[str, Any]:
+        screening: dict[str, Any] = self.post.screening
+        return screening
+
+    @property
+    def priority(self) -> int:
+        return self.post.priority
+
+    @property
+    def created_at(self) -> datetime:
+        return self.post.created_at
 
 
 class Answer(models.Model):
@@ -180,8 +215,8 @@ class Answer(models.Model):
 
 
 class StepKind(models.TextChoices):
-    APPROVE = "approve", _("Approved")
-    REJECT = "reject", _("Rejected")
+    """What happens to a question in the chat; its moderation is a moderation decision."""
+
     ASSIGN = "assign", _("Assigned")
     ANSWER = "answer", _("Answered")
     PUBLISH = "publish", _("Published")
@@ -190,7 +225,7 @@ class StepKind(models.TextChoices):
 
 
 class QuestionStep(models.Model):
-    """Who did what to a question, when, under which rules and why. Rows are only added."""
+    """Who did what to a question in the chat, when and why. Rows are only added."""
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=16, choices=StepKind.choices)
@@ -199,8 +234,6 @@ class QuestionStep(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     at = models.DateTimeField()
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, null=True, related_name="+")
-    rules = models.ManyToManyField(Rule, blank=True, related_name="+")
     note = models.TextField(blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

@@ -18,8 +18,8 @@ from torget.livechat.actions import (
     LIVE_DIALOGUE_STATES,
     PUBLIC_CHAT_CACHE_SECONDS,
     WAITING_STATUSES,
-    in_window,
     public_chat_cache_key,
+    takes_questions,
 )
 from torget.livechat.models import (
     Answer,
@@ -65,9 +65,7 @@ class PublicChatFacts:
     def takes_questions(self, now: datetime) -> bool:
         """The window as these facts know it (the dialogue was public when they were read):
         enough to refuse early; the action decides under the chat's lock."""
-        return in_window(
-            opens_at=self.opens_at, closes_at=self.closes_at, closed_at=self.closed_at, now=now
-        )
+        return takes_questions(closes_at=self.closes_at, closed_at=self.closed_at, now=now)
 
 
 def public_chat_facts(organisation: Organisation, slug: str) -> PublicChatFacts:
@@ -103,7 +101,7 @@ def published_pairs(session: ChatSession) -> list[dict[str, object]]:
     as the context of ``livechat/_pair.html``. A fixed number of queries however many."""
     questions = list(
         session.questions.filter(status=QuestionStatus.PUBLISHED)
-        .select_related("session__dialogue__organisation")
+        .select_related("post", "session__dialogue__organisation")
         .order_by("published_at", "pk")
     )
     latest: dict[int, Answer] = {}
@@ -118,7 +116,11 @@ def published_pairs(session: ChatSession) -> list[dict[str, object]]:
 
 
 def waiting_questions(session: ChatSession) -> QuerySet[Question]:
-    return session.questions.filter(status__in=WAITING_STATUSES).order_by("-upvotes", "created_at")
+    return (
+        session.questions.filter(status__in=WAITING_STATUSES)
+        .select_related("post")
+        .order_by("-upvotes", "post__created_at")
+    )
 
 
 def _staff_chats(organisation: Organisation) -> QuerySet[ChatSession]:
@@ -149,16 +151,16 @@ def get_chat_for_staff(user: AnyUser, organisation: Organisation, pk: int) -> Ch
 def stored_question_reference(submission_token: uuid.UUID) -> str | None:
     """The receipt reference of the question sent with this form, if it was stored."""
     return (
-        Question.objects.filter(submission_token=submission_token)
-        .values_list("reference", flat=True)
+        Question.objects.filter(post__submission_token=submission_token)
+        .values_list("post__reference", flat=True)
         .first()
     )
 
 
 def get_question_in(chat: ChatSession, reference: str) -> Question:
     question = (
-        chat.questions.select_related("session__dialogue__organisation", "assigned_to")
-        .filter(reference=reference)
+        chat.questions.select_related("post", "session__dialogue__organisation", "assigned_to")
+        .filter(post__reference=reference)
         .first()
     )
     if question is None:

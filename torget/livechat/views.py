@@ -85,10 +85,11 @@ def _organisation(request: TorgetRequest) -> Any:
 
 
 def _window(chat: ChatSession) -> str:
+    """ "before" the opening (questions are taken already), "open", or "closed"."""
     now = timezone.now()
-    if actions.accepts_questions(chat, now):
-        return "open"
-    return "before" if now < chat.opens_at and chat.closed_at is None else "closed"
+    if not actions.accepts_questions(chat, now):
+        return "closed"
+    return "before" if now < chat.opens_at else "open"
 
 
 def _page_context(
@@ -99,7 +100,7 @@ def _page_context(
     # miss it.
     head = stream_queries.head(chat.public_stream)
     window = _window(chat)
-    if window == "open" and form is None:
+    if window != "closed" and form is None:
         form = QuestionForm(max_length=chat.question_max_length)
     pairs = published_pairs(chat)
     waiting = (
@@ -107,14 +108,14 @@ def _page_context(
             {"question": question, "question_text": public_text(question)}
             for question in waiting_questions(chat).select_related("session")
         ]
-        if chat.upvotes_enabled and window == "open"
+        if chat.upvotes_enabled and window != "closed"
         else []
     )
     return {
         "chat": chat,
         "dialogue": chat.dialogue,
         "window": window,
-        "form": form if window == "open" else None,
+        "form": form if window != "closed" else None,
         "pairs": pairs,
         "waiting": waiting,
         "panel": actions.seated(chat),
@@ -186,10 +187,17 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
             client_hash=client,
             language=request.LANGUAGE_CODE,
             max_length=form.max_length,
+            email=form.cleaned_data["email"],
         )
     except actions.ChatNotOpen:
         return _receipt_if_sent_before(request, token) or _not_open(
             request, get_public_chat(organisation, slug)
+        )
+    except actions.ParticipantBlocked as refused:
+        chat = get_public_chat(organisation, slug)
+        context = {"dialogue": chat.dialogue, "restriction": refused.block}
+        return _receipt_if_sent_before(request, token) or render(
+            request, "moderation/blocked.html", context, status=403
         )
     if not created:
         return _receipt_again(request, question.reference)
@@ -215,8 +223,8 @@ def _not_open(request: TorgetRequest, chat: ChatSession) -> HttpResponse:
 
 def receipt(request: TorgetRequest, reference: str) -> HttpResponse:
     question = (
-        Question.objects.select_related("session__dialogue")
-        .filter(reference=reference, session__dialogue__organisation=_organisation(request))
+        Question.objects.select_related("post", "session__dialogue")
+        .filter(post__reference=reference, session__dialogue__organisation=_organisation(request))
         .first()
     )
     if question is None:
@@ -407,9 +415,9 @@ def _moderator_item(question: Question, seats: list[PanelSeat]) -> dict[str, Any
 def _moderator_context(request: StaffRequest, chat: ChatSession) -> dict[str, Any]:
     seats = actions.seated(chat)
     rule_set = rule_set_in_force(request.organisation)
-    questions = chat.questions.select_related("assigned_to", "session")
+    questions = chat.questions.select_related("post", "assigned_to", "session")
     waiting = questions.exclude(status__in=DONE_STATUSES).order_by(
-        "-priority", "-upvotes", "created_at", "pk"
+        "-post__priority", "-upvotes", "post__created_at", "pk"
     )
     handled = questions.filter(status__in=DONE_STATUSES).order_by("-pk")[:HANDLED_SHOWN]
     items = [_moderator_item(question, seats) for question in [*waiting, *handled]]
@@ -569,8 +577,8 @@ def moderate_step(request: StaffRequest, pk: int, reference: str, step: str) -> 
 def _politician_items(chat: ChatSession, user: User) -> dict[str, list[dict[str, Any]]]:
     mine = list(
         chat.questions.filter(assigned_to=user)
-        .select_related("session")
-        .order_by("created_at", "pk")
+        .select_related("post", "session")
+        .order_by("post__created_at", "pk")
     )
     return {
         "to_answer": [_politician_item(q) for q in mine if q.status == QuestionStatus.ASSIGNED],

@@ -30,7 +30,8 @@ from torget.archive.chain import verify_chain
 from torget.archive.export import write_bag
 from torget.archive.models import ArchiveEntry, ChainHead, Channel, EntryKind, HoldReason
 from torget.core.mail import send_on_commit
-from torget.dialogues.models import AWAITING_STATUSES, Contribution, ContributionStatus
+from torget.dialogues.models import AWAITING_STATUSES, Post, PostStatus
+from torget.moderation import channels
 from torget.moderation.evidence import chain_proof
 from torget.moderation.models import (
     Block,
@@ -98,9 +99,9 @@ class ThreatAlreadyMarked(Exception):
 
 
 _STATUS_AFTER = {
-    DecisionKind.APPROVE: ContributionStatus.APPROVED,
-    DecisionKind.REJECT: ContributionStatus.REJECTED,
-    DecisionKind.REFER: ContributionStatus.REFERRED,
+    DecisionKind.APPROVE: PostStatus.APPROVED,
+    DecisionKind.REJECT: PostStatus.REJECTED,
+    DecisionKind.REFER: PostStatus.REFERRED,
 }
 
 _NOTICE_SUBJECT = {
@@ -112,7 +113,7 @@ _NOTICE_SUBJECT = {
 
 def _record_decision(
     *,
-    locked: Contribution,
+    locked: Post,
     kind: DecisionKind,
     moderator: User,
     rule_codes: Sequence[str],
@@ -137,6 +138,7 @@ def _record_decision(
     decision.rules.set(rules)
     locked.status = _STATUS_AFTER[kind]
     locked.save(update_fields=["status"])
+    channels.decided(locked, decision)
     append_entry(
         kind=EntryKind.DECISION,
         at=now,
@@ -163,20 +165,21 @@ def _record_decision(
 def _decide(
     *,
     kind: DecisionKind,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     rule_codes: Sequence[str],
     note: str,
     now: datetime | None,
+    decidable: Sequence[str] = AWAITING_STATUSES,
 ) -> Decision:
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
-        if locked.status not in AWAITING_STATUSES:
+        if locked.status not in decidable:
             raise AlreadyDecided(locked.decisions.select_related("moderator").last())
         organisation = locked.dialogue.organisation
         decision, rules = _record_decision(
@@ -224,7 +227,7 @@ def _decide(
 
 def approve_contribution(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     rule_codes: Sequence[str] = (),
     note: str = "",
@@ -242,12 +245,16 @@ def approve_contribution(
 
 def reject_contribution(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     rule_codes: Sequence[str],
     note: str = "",
     now: datetime | None = None,
+    decidable: Sequence[str] = AWAITING_STATUSES,
 ) -> Decision:
+    """Keep the post from publication, citing the rules it breaks. ``decidable``: the statuses
+    from which that is still possible -- a channel where approval is not yet publication (a
+    live chat, until the answer is out) may allow an approved post too."""
     return _decide(
         kind=DecisionKind.REJECT,
         contribution=contribution,
@@ -255,12 +262,13 @@ def reject_contribution(
         rule_codes=rule_codes,
         note=note,
         now=now,
+        decidable=decidable,
     )
 
 
 def refer_contribution(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     note: str = "",
     now: datetime | None = None,
@@ -293,7 +301,7 @@ def request_review(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=decision.contribution_id)
         )
@@ -364,7 +372,7 @@ def decide_review(
         if locked.decision.moderator_id == moderator.pk:
             raise OwnDecision(locked.decision.pk)
         contribution = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=locked.contribution_id)
         )
@@ -429,7 +437,7 @@ def decide_review(
 
 def impose_block(
     *,
-    contribution: Contribution,
+    contribution: Post,
     moderator: User,
     scope: BlockScope,
     rule_codes: Sequence[str],
@@ -444,7 +452,7 @@ def impose_block(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
@@ -595,7 +603,7 @@ def _record_block_end(
 
 def mark_threat(
     *,
-    contribution: Contribution,
+    contribution: Post,
     politician: User,
     moderator: User,
     note: str = "",
@@ -606,7 +614,7 @@ def mark_threat(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Contribution.objects.select_for_update()
+            Post.objects.select_for_update()
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )

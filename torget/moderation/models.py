@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation
 from torget.archive.models import Hold
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 
 
 class RuleSet(models.Model):
@@ -109,9 +109,7 @@ class DecisionKind(models.TextChoices):
 class Decision(models.Model):
     """A moderator's decision on a contribution. Rows are only ever added."""
 
-    contribution = models.ForeignKey(
-        Contribution, on_delete=models.PROTECT, related_name="decisions"
-    )
+    contribution = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=8, choices=DecisionKind.choices)
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
@@ -140,9 +138,7 @@ class ReviewRequest(models.Model):
     ``Decision``, so the decision under review stays exactly as it was made."""
 
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="review")
-    contribution = models.ForeignKey(
-        Contribution, on_delete=models.PROTECT, related_name="review_requests"
-    )
+    contribution = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="review_requests")
     reason = models.TextField(_("why the author asks for a review"))
     requested_at = models.DateTimeField()
     # Keeps the contribution and its history from disposal until the review is decided.
@@ -203,7 +199,7 @@ class Block(models.Model):
     scope = models.CharField(_("scope"), max_length=16, choices=BlockScope.choices)
     # Set only for a block limited to one dialogue.
     dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, null=True, related_name="+")
-    contribution = models.ForeignKey(Contribution, on_delete=models.PROTECT, related_name="blocks")
+    contribution = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="blocks")
     # Lower-cased, so that the same address in other capitals is the same person.
     email = models.EmailField()
     rule_set = models.ForeignKey(RuleSet, on_delete=models.PROTECT, related_name="+")
@@ -254,9 +250,7 @@ class ThreatMark(models.Model):
     """A moderator's finding that a post threatens a named politician. The post jumps the
     queue, a police hold keeps it, and the politician sees its text only by choosing to."""
 
-    contribution = models.ForeignKey(
-        Contribution, on_delete=models.PROTECT, related_name="threat_marks"
-    )
+    contribution = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="threat_marks")
     politician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="threats_against"
     )

@@ -12,11 +12,11 @@ from torget.accounts.permissions import (
     can_moderate,
     is_signed_in_staff,
 )
-from torget.dialogues.models import AWAITING_STATUSES, Contribution
+from torget.dialogues.models import AWAITING_STATUSES, Post
 from torget.moderation.models import Block, ReviewRequest, ThreatMark
 
 
-def can_decide_on(user: AnyUser, contribution: Contribution) -> bool:
+def can_decide_on(user: AnyUser, contribution: Post) -> bool:
     return can_moderate(user) and contribution.status in AWAITING_STATUSES
 
 
@@ -42,7 +42,7 @@ def can_block(user: AnyUser) -> bool:
     return can_moderate(user)
 
 
-def can_block_author_of(user: AnyUser, contribution: Contribution) -> bool:
+def can_block_author_of(user: AnyUser, contribution: Post) -> bool:
     """Only a confirmed address identifies the person and lets them receive the decision."""
     return can_block(user) and contribution.has_confirmed_email
 

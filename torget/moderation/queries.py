@@ -6,11 +6,10 @@ import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -18,13 +17,11 @@ from django.utils import timezone
 from torget.accounts.models import Organisation, Role, User
 from torget.accounts.permissions import AnyUser
 from torget.core.caching import forget
-from torget.dialogues.models import AWAITING_STATUSES, Contribution, Dialogue, DialogueState
-from torget.livechat.models import QuestionStep, StepKind
+from torget.dialogues.models import AWAITING_STATUSES, Dialogue, DialogueState, Post
 from torget.moderation.models import (
     Block,
     BlockScope,
     Decision,
-    DecisionKind,
     ReviewRequest,
     Rule,
     RuleSet,
@@ -47,7 +44,7 @@ class NoRuleSetInForce(Exception):
     """The authority has no published version starting at or before the moment asked about.
 
     Every authority gets version 1 in force from its creation (``publish_default_rule_set``
-    and migration moderation 0004), so this is a bug, not bad input."""
+    and migration moderation 0005), so this is a bug, not bad input."""
 
 
 class RuleNotInForce(Exception):
@@ -152,13 +149,11 @@ def forget_max_length(*, instance: RuleSet, **_signal: object) -> None:
     forget(_max_length_key(instance.organisation_id))
 
 
-def moderation_queue(organisation: Organisation) -> QuerySet[Contribution]:
+def moderation_queue(organisation: Organisation) -> QuerySet[Post]:
     """Everything awaiting a decision: highest screening priority first, then oldest first."""
     return (
-        Contribution.objects.filter(
-            dialogue__organisation=organisation, status__in=AWAITING_STATUSES
-        )
-        .select_related("dialogue")
+        Post.objects.filter(dialogue__organisation=organisation, status__in=AWAITING_STATUSES)
+        .select_related("dialogue", "entered_by")
         .order_by("-priority", "created_at", "pk")
     )
 
@@ -179,9 +174,9 @@ def monthly_decision_counts(
     organisation: Organisation, *, months: int = 12, now: datetime | None = None
 ) -> list[MonthOfDecisions]:
     """The last ``months`` calendar months (this one included) that had decisions, newest
-    first: the decisions on contributions and on live-chat questions (``chat_decisions``).
-    Four grouped queries, however many decisions there are; the months are cut in the
-    authority's own zone, so a decision at 00:30 on the 1st belongs to the new month."""
+    first: the moderators' decisions on every post, whatever its channel. Two grouped
+    queries, however many decisions there are; the months are cut in the authority's own
+    zone, so a decision at 00:30 on the 1st belongs to the new month."""
     zone = zoneinfo.ZoneInfo(organisation.time_zone)
     since = _start_of_month(timezone.localtime(now or timezone.now(), zone), back=months - 1)
     decisions = (
@@ -195,52 +190,16 @@ def monthly_decision_counts(
         day = value.date()
         return by_month.setdefault(day, MonthOfDecisions(month=day))
 
-    # Both annotated with ``month`` and ``decision`` (a ``DecisionKind``).
-    sources: tuple[QuerySet[Any], ...] = (
-        decisions,
-        chat_decisions(organisation, since=since, zone=zone),
-    )
-    for counted in sources:
-        # The rules join is an outer join: a decision citing no rule comes back with code None.
-        for row in counted.values("month", "decision", "rules__code").annotate(n=Count("pk")):
-            entry = month_of(row["month"])
-            code: str | None = row["rules__code"]
-            counts = entry.no_rule if code is None else entry.by_rule.setdefault(code, {})
-            counts[row["decision"]] = counts.get(row["decision"], 0) + row["n"]
-        for row in counted.values("month", "decision").annotate(n=Count("pk")):
-            total = month_of(row["month"]).total
-            total[row["decision"]] = total.get(row["decision"], 0) + row["n"]
+    # The rules join is an outer join: a decision citing no rule comes back with code None.
+    for row in decisions.values("month", "decision", "rules__code").annotate(n=Count("pk")):
+        entry = month_of(row["month"])
+        code: str | None = row["rules__code"]
+        counts = entry.no_rule if code is None else entry.by_rule.setdefault(code, {})
+        counts[row["decision"]] = counts.get(row["decision"], 0) + row["n"]
+    for row in decisions.values("month", "decision").annotate(n=Count("pk")):
+        total = month_of(row["month"]).total
+        total[row["decision"]] = total.get(row["decision"], 0) + row["n"]
     return [by_month[day] for day in sorted(by_month, reverse=True)]
-
-
-def chat_decisions(
-    organisation: Organisation, *, since: datetime, zone: zoneinfo.ZoneInfo
-) -> QuerySet[QuestionStep]:
-    """The moderators' decisions on live-chat questions since ``since``, annotated with their
-    ``month`` and, as a ``DecisionKind``, their ``decision``: each approval and rejection, and
-    an assignment to a politician that was the question's first decision (handing a pending
-    question to a politician approves it; handing it on to another does not decide again)."""
-    decided_before = QuestionStep.objects.filter(
-        question=OuterRef("question"),
-        kind__in=(StepKind.APPROVE, StepKind.ASSIGN),
-        pk__lt=OuterRef("pk"),
-    )
-    return (
-        QuestionStep.objects.filter(
-            question__session__dialogue__organisation=organisation,
-            at__gte=since,
-            kind__in=(StepKind.APPROVE, StepKind.REJECT, StepKind.ASSIGN),
-        )
-        .exclude(Q(kind=StepKind.ASSIGN) & Exists(decided_before))
-        .annotate(
-            month=TruncMonth("at", tzinfo=zone),
-            decision=Case(
-                When(kind=StepKind.REJECT, then=Value(DecisionKind.REJECT.value)),
-                default=Value(DecisionKind.APPROVE.value),
-            ),
-        )
-        .order_by()
-    )
 
 
 def _start_of_month(moment: datetime, *, back: int) -> datetime:
@@ -338,14 +297,14 @@ def threats_against(user: User) -> QuerySet[ThreatMark]:
 # Permission-checked getters: each returns the row or raises, so no view forgets the check.
 
 
-def get_contribution_for(user: AnyUser, organisation: Organisation, pk: int) -> Contribution:
+def get_contribution_for(user: AnyUser, organisation: Organisation, pk: int) -> Post:
     if not can_view_queue(user):
         raise PermissionDenied
     try:
-        return Contribution.objects.select_related("dialogue__organisation").get(
+        return Post.objects.select_related("dialogue__organisation").get(
             dialogue__organisation=organisation, pk=pk
         )
-    except Contribution.DoesNotExist:
+    except Post.DoesNotExist:
         raise Http404(str(pk)) from None
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from torget.accounts.decorators import staff_required
 from torget.accounts.http import StaffRequest, TorgetRequest
 from torget.archive.export import ExportError
-from torget.dialogues.models import Contribution
+from torget.dialogues.models import Post
 from torget.dialogues.presentation import public_text, screening_view
 from torget.moderation import actions
 from torget.moderation.actions import AlreadyDecided
@@ -102,7 +102,7 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
     if not can_view_queue(request.user):
         raise PermissionDenied
     contribution = get_object_or_404(
-        Contribution.objects.select_related("dialogue"),
+        Post.objects.select_related("dialogue"),
         pk=pk,
         dialogue__organisation=request.organisation,
     )
@@ -160,7 +160,7 @@ def rule_not_in_force_message(refused: RuleNotInForce) -> str:
     ) % {"version": refused.rule_set.version, "codes": ", ".join(refused.codes)}
 
 
-def _already_decided(request: StaffRequest, contribution: Contribution) -> HttpResponse:
+def _already_decided(request: StaffRequest, contribution: Post) -> HttpResponse:
     decision = contribution.decisions.select_related("moderator").last()
     if decision is not None:
         messages.warning(
@@ -183,7 +183,7 @@ def find(request: StaffRequest) -> HttpResponse:
         raise PermissionDenied
     form = FindForm(request.GET, auto_id="find-%s")
     reference = form.cleaned_data["reference"].strip().upper() if form.is_valid() else ""
-    found = Contribution.objects.filter(
+    found = Post.objects.filter(
         dialogue__organisation=request.organisation, reference=reference
     ).first()
     if found is None:

@@ -5,9 +5,10 @@
     ['pii.phone']
 
 Screening never rejects, blocks or deletes: it flags, holds (``should_hold`` when a national
-ID number is present — mask it with :func:`mask_national_ids` wherever the post is shown) and
-prioritises (``priority``: threats first, then personal data, then everything else, then
-posts with no flags). A moderator decides.
+ID number or a possible threat is present: such a post waits for a moderator even where posts
+are otherwise published at once; mask ID numbers with :func:`mask_national_ids` wherever the
+post is shown) and prioritises (``priority``: threats first, then personal data, then
+everything else, then posts with no flags). A moderator decides.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from torget.screening.classifier import OffensiveModel, load_model, reload_model
 from torget.screening.contact import find_emails, find_phones
 from torget.screening.flags import (
     FLAG_LABELS,
-    NATIONAL_ID,
+    HELD_FOR_A_PERSON,
     OFFENSIVE,
     Flag,
     Priority,
@@ -100,7 +101,7 @@ def screen(
         flags=ordered,
         offensive=probability,
         priority=priority_for(ordered),
-        should_hold=any(flag.code == NATIONAL_ID for flag in ordered),
+        should_hold=any(flag.code in HELD_FOR_A_PERSON for flag in ordered),
         model=model.name,
         model_version=model.version,
     )

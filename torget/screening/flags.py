@@ -34,6 +34,10 @@ FLAG_LABELS: dict[str, Promise] = {
 }
 
 PERSONAL_DATA_CODES = frozenset({NATIONAL_ID, EMAIL, PHONE})
+# Never shown to the public before a moderator has looked, whatever the dialogue's moderation
+# mode: a leaked ID number cannot be taken back, and threats are never published unreviewed
+# (SE BBS-lagen § 5; Region Skåne: hate crime is never published).
+HELD_FOR_A_PERSON = frozenset({NATIONAL_ID, THREAT})
 
 
 class Priority(IntEnum):

@@ -1,12 +1,11 @@
 from django.db import migrations
 
 # PostgreSQL keeps each content's words as a stored tsvector beside its text, indexed instead
-# of the expression (migration 0005). A search that walks entries checks every one it passes:
-# computing to_tsvector for each cost ~25 us, so a common word's capped count (1,001 matches
-# among ~5,000 entries) took > 100 ms; reading the stored words costs a fraction of that
-# (bench/archive.py). queries.StoredWords reads the column; the model does not know it, so
-# Django never writes it, and the content's UPDATE trigger is not involved (the rewrite of
-# ALTER TABLE fires no row triggers). SQLite searches with LIKE and has no such column.
+# of the expression (migration 0005). A search that walks entries checks every one it passes,
+# and computing to_tsvector for each of them made even a common word's capped count slow;
+# reading the stored words is far cheaper. queries.StoredWords reads the column; the model does
+# not know it, so Django never writes it, and the content's UPDATE trigger is not involved (the
+# rewrite of ALTER TABLE fires no row triggers). SQLite searches with LIKE and has no such column.
 WORDS = "to_tsvector('simple'::regconfig, COALESCE(search_text, ''))"
 FORWARDS = (
     "ALTER TABLE archive_archivecontent ADD COLUMN IF NOT EXISTS search_words tsvector "

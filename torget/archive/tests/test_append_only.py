@@ -9,11 +9,11 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from torget.archive.models import ArchiveContent, ArchiveEntry, EntryKind
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 
 
 @pytest.fixture
-def received(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) -> ArchiveEntry:
+def received(open_dialogue: Dialogue, contribute: Callable[..., Post]) -> ArchiveEntry:
     contribution = contribute(open_dialogue, "Linjeføring B er tryggest.")
     return ArchiveEntry.objects.get(
         kind=EntryKind.CONTRIBUTION_RECEIVED, subject_id=contribution.pk

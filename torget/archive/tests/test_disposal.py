@@ -31,17 +31,17 @@ from torget.archive.models import (
     HoldReason,
     RetentionRule,
 )
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 
 
-def _received(contribution: Contribution) -> ArchiveEntry:
+def _received(contribution: Post) -> ArchiveEntry:
     return ArchiveEntry.objects.get(
         kind=EntryKind.CONTRIBUTION_RECEIVED, subject_id=contribution.pk
     )
 
 
 def test_disposal_removes_the_content_and_keeps_the_chain_verifiable(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution], rita: User
+    open_dialogue: Dialogue, contribute: Callable[..., Post], rita: User
 ) -> None:
     entry = _received(contribute(open_dialogue, "Mit navn er Carla Jensen"))
 
@@ -63,7 +63,7 @@ def test_disposal_removes_the_content_and_keeps_the_chain_verifiable(
 @pytest.mark.parametrize("reason", list(HoldReason))
 def test_held_material_cannot_be_disposed_of(
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     rita: User,
     reason: HoldReason,
 ) -> None:
@@ -86,7 +86,7 @@ def test_held_material_cannot_be_disposed_of(
 
 
 def test_a_hold_on_a_dialogue_covers_all_of_it_until_released(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution], rita: User
+    open_dialogue: Dialogue, contribute: Callable[..., Post], rita: User
 ) -> None:
     entry = _received(contribute(open_dialogue, "Linjeføring A"))
     hold = place_hold(reason=HoldReason.REQUEST, dialogue=open_dialogue, actor=rita)
@@ -103,7 +103,7 @@ def test_a_hold_on_a_dialogue_covers_all_of_it_until_released(
 def test_retention_disposes_of_old_content_and_keeps_what_is_held(
     organisation: Organisation,
     make_dialogue: Callable[..., Dialogue],
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     rita: User,
 ) -> None:
     long_ago = timezone.now() - timedelta(days=400)
@@ -144,7 +144,7 @@ def test_retention_disposes_of_old_content_and_keeps_what_is_held(
 
 
 def test_the_command_line_refuses_held_material_with_the_reason(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution], rita: User
+    open_dialogue: Dialogue, contribute: Callable[..., Post], rita: User
 ) -> None:
     contribution = contribute(open_dialogue, "Linjeføring A")
     place_hold(reason=HoldReason.REVIEW, dialogue=open_dialogue, actor=rita)

@@ -15,12 +15,12 @@ from torget.accounts.models import User
 from torget.archive.chain import sha256_text
 from torget.archive.models import ArchiveEntry, ChainHead, EntryKind
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.moderation import actions as moderation_actions
 
 
 def test_a_contribution_is_archived_with_its_text_and_the_case_number(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     contribution = contribute(
         open_dialogue, "Ring til mig på 20 30 40 50", email="carla@example.org"
@@ -30,7 +30,7 @@ def test_a_contribution_is_archived_with_its_text_and_the_case_number(
     assert entry.kind == EntryKind.CONTRIBUTION_RECEIVED
     assert entry.case_number == "24.05.00-P20-3-26"
     assert entry.subject_ref == contribution.reference
-    assert entry.status == ContributionStatus.PENDING
+    assert entry.status == PostStatus.PENDING
     assert entry.actor is None
     content = json.loads(entry.content.body)
     assert content == {
@@ -46,7 +46,7 @@ def test_a_contribution_is_archived_with_its_text_and_the_case_number(
 
 
 def test_a_decision_is_archived_with_who_which_rules_and_the_rule_set_version(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution], alice: User
+    open_dialogue: Dialogue, contribute: Callable[..., Post], alice: User
 ) -> None:
     contribution = contribute(open_dialogue, "Idioter, hele bundtet")
     moderation_actions.reject_contribution(
@@ -57,7 +57,7 @@ def test_a_decision_is_archived_with_who_which_rules_and_the_rule_set_version(
     assert entry is not None
     assert entry.kind == EntryKind.DECISION
     assert entry.actor == alice
-    assert entry.status == ContributionStatus.REJECTED
+    assert entry.status == PostStatus.REJECTED
     data = json.loads(entry.canonical)["data"]
     assert data["decision_kind"] == "reject"
     assert data["rules"] == ["RESPECT"]
@@ -79,7 +79,7 @@ def test_the_dialogue_life_cycle_is_archived(open_dialogue: Dialogue, olga: User
 
 
 def test_entries_form_one_gapless_chain(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     for number in range(3):
         contribute(open_dialogue, f"Indlæg nummer {number}")
@@ -93,7 +93,7 @@ def test_entries_form_one_gapless_chain(
 
 
 def test_a_refused_contribution_leaves_no_entry_and_no_gap(
-    make_dialogue: Callable[..., Dialogue], contribute: Callable[..., Contribution]
+    make_dialogue: Callable[..., Dialogue], contribute: Callable[..., Post]
 ) -> None:
     closed = make_dialogue(
         slug="lukket",

@@ -20,15 +20,13 @@ from django.core.management.base import CommandError
 from torget.archive.export import ExportError, write_bag
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.archive.redaction import Span, SpanOutsideText
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 
 CPR = "010190-1234"  # a real date, valid century digit: a CPR number by its shape
 
 
 @pytest.fixture
-def contributions(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution]
-) -> list[Contribution]:
+def contributions(open_dialogue: Dialogue, contribute: Callable[..., Post]) -> list[Post]:
     return [
         contribute(open_dialogue, f"Mit CPR er {CPR}, skriv til carla@example.org"),
         contribute(open_dialogue, "Ring på 20 30 40 50 om stien", email="carla@example.org"),
@@ -49,7 +47,7 @@ def _json_entries(bag: Path) -> list[dict[str, object]]:
 
 
 def test_an_export_is_a_valid_bag_with_json_csv_and_html(
-    tmp_path: Path, contributions: list[Contribution]
+    tmp_path: Path, contributions: list[Post]
 ) -> None:
     bag_path = tmp_path / "aktindsigt-1"
     report = _export(bag_path)
@@ -75,7 +73,7 @@ def test_an_export_is_a_valid_bag_with_json_csv_and_html(
     assert 'lang="da"' in html  # the authority's language
 
 
-def test_the_export_is_itself_archived(tmp_path: Path, contributions: list[Contribution]) -> None:
+def test_the_export_is_itself_archived(tmp_path: Path, contributions: list[Post]) -> None:
     _export(tmp_path / "bag")
     last = ArchiveEntry.objects.order_by("seq").last()
     assert last is not None
@@ -86,7 +84,7 @@ def test_the_export_is_itself_archived(tmp_path: Path, contributions: list[Contr
 
 
 def test_redaction_masks_national_ids_emails_and_phones(
-    tmp_path: Path, contributions: list[Contribution]
+    tmp_path: Path, contributions: list[Post]
 ) -> None:
     _export(tmp_path / "bag", "--redact")
 
@@ -109,9 +107,9 @@ def test_redaction_masks_national_ids_emails_and_phones(
 
 def test_only_the_chosen_dialogue_is_exported(
     tmp_path: Path,
-    contributions: list[Contribution],
+    contributions: list[Post],
     make_dialogue: Callable[..., Dialogue],
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     other = make_dialogue(slug="skolevej", case_number="17.02.00-A00-1-26")
     contribute(other, "En anden sag")
@@ -122,16 +120,14 @@ def test_only_the_chosen_dialogue_is_exported(
     assert {entry["case_number"] for entry in entries} == {"17.02.00-A00-1-26"}
 
 
-def test_an_unknown_dialogue_is_a_clear_error(
-    tmp_path: Path, contributions: list[Contribution]
-) -> None:
+def test_an_unknown_dialogue_is_a_clear_error(tmp_path: Path, contributions: list[Post]) -> None:
     with pytest.raises(CommandError, match="no dialogue with the address 'nope'"):
         _export(tmp_path / "bag", "--dialogue", "nope")
     assert not list(tmp_path.iterdir())
 
 
 def test_an_existing_folder_or_a_missing_parent_is_refused(
-    tmp_path: Path, contributions: list[Contribution]
+    tmp_path: Path, contributions: list[Post]
 ) -> None:
     (tmp_path / "taken").mkdir()
     with pytest.raises(CommandError, match="already exists"):
@@ -161,7 +157,7 @@ def disk_nearly_full() -> Iterator[None]:
 def test_a_full_disk_leaves_no_half_written_bag(
     tmp_path: Path,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     for number in range(40):
         contribute(open_dialogue, f"Indlæg {number}: " + "cykelsti " * 40)
@@ -179,7 +175,7 @@ def test_a_full_disk_leaves_no_half_written_bag(
 
 
 def test_a_manual_span_outside_the_text_is_refused(
-    tmp_path: Path, contributions: list[Contribution]
+    tmp_path: Path, contributions: list[Post]
 ) -> None:
     entry = ArchiveEntry.objects.get(subject_id=contributions[2].pk)
     text = "Linjeføring B er tryggest."
@@ -195,7 +191,7 @@ def test_a_manual_span_outside_the_text_is_refused(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_manual_span_names_its_ground(tmp_path: Path, contributions: list[Contribution]) -> None:
+def test_a_manual_span_names_its_ground(tmp_path: Path, contributions: list[Post]) -> None:
     entry = ArchiveEntry.objects.get(subject_id=contributions[2].pk)
     write_bag(
         entries=ArchiveEntry.objects.filter(seq=entry.seq),
@@ -217,7 +213,7 @@ def test_a_manual_span_names_its_ground(tmp_path: Path, contributions: list[Cont
 def test_a_subject_access_export_holds_everything_about_one_person(
     tmp_path: Path,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: object,
 ) -> None:
     from torget.moderation.actions import reject_contribution

@@ -30,7 +30,7 @@ from torget.archive.models import (
 )
 from torget.archive.records import add_working_days, default_deadline
 from torget.archive.redaction import automatic_grounds
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions as moderation_actions
 from torget.screening.flags import PHONE
 
@@ -43,9 +43,7 @@ def _exports_in_tmp(settings: Settings, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def rejected(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution], alice: User
-) -> Contribution:
+def rejected(open_dialogue: Dialogue, contribute: Callable[..., Post], alice: User) -> Post:
     contribution = contribute(
         open_dialogue, "Borgmester Hansen er en idiot, ring 20 30 40 50", display_name="Per"
     )
@@ -126,7 +124,7 @@ def test_only_records_officers_reach_the_pages(
 
 
 def test_search_finds_rejected_posts_by_word_and_by_status(
-    client: Client, rita: User, signed_in: SignIn, open_dialogue: Dialogue, rejected: Contribution
+    client: Client, rita: User, signed_in: SignIn, open_dialogue: Dialogue, rejected: Post
 ) -> None:
     signed_in(client, rita)
     request = _register(client)
@@ -150,7 +148,7 @@ def test_the_whole_request_from_selection_to_release(
     rita: User,
     signed_in: SignIn,
     open_dialogue: Dialogue,
-    rejected: Contribution,
+    rejected: Post,
     django_assert_max_num_queries: DjangoAssertNumQueries,
 ) -> None:
     signed_in(client, rita)
@@ -222,7 +220,7 @@ def test_a_search_matching_very_many_entries_says_more_than(
     rita: User,
     signed_in: SignIn,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from torget.archive import queries
@@ -242,7 +240,7 @@ def test_a_search_matching_very_many_entries_says_more_than(
 @pytest.mark.parametrize("reference", ["T-ABCD-EFGH", "T-2345-6789"])
 def test_a_reference_is_found_with_or_without_digits(
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     reference: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

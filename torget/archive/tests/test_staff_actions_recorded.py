@@ -12,7 +12,7 @@ from torget.archive.chain import verify_chain
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.conftest import card
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions as moderation_actions
 
 CASE = "24.05.00-P20-3-26"
@@ -73,7 +73,7 @@ def test_the_feedback_report_and_the_archiving_are_archived_in_order(
 
 
 def test_a_referral_is_archived_with_where_it_went(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution], alice: User
+    open_dialogue: Dialogue, contribute: Callable[..., Post], alice: User
 ) -> None:
     contribution = contribute(open_dialogue, "Min skraldespand er ikke tømt.")
     moderation_actions.refer_contribution(

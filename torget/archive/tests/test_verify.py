@@ -15,11 +15,11 @@ from django.db import connection, transaction
 
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.archive.tests.helpers import tamper
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 
 
 @pytest.fixture
-def chain(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) -> list[ArchiveEntry]:
+def chain(open_dialogue: Dialogue, contribute: Callable[..., Post]) -> list[ArchiveEntry]:
     for text in ("Linjeføring A", "Linjeføring B", "Belysning langs hele stien", "Ingen sti"):
         contribute(open_dialogue, text)
     return list(ArchiveEntry.objects.order_by("seq"))

@@ -2,22 +2,23 @@
 
 Under ASGI every request runs its database work in a thread of its own, and Django keeps a
 connection per thread, so without this each request opened a new SQLite connection and
-closed it: reading the schema again on its first query (≈ 0.8 ms) and, as the last one
-closing, checkpointing the write-ahead log (≈ 0.5 ms). Here a closed connection goes back
-into a small per-process pool (at most ``DATABASE_POOL_SIZE``) with no transaction open, and
-the next thread that connects takes it. An idle pooled connection holds no read snapshot, so
-it never holds back a checkpoint.
+closed it: reading the schema again on its first query and, as the last one closing,
+checkpointing the write-ahead log, both paid by every request. Here a closed connection goes
+back into a small per-process pool (at most ``DATABASE_POOL_SIZE``) with no transaction open,
+and the next thread that connects takes it. An idle pooled connection holds no read snapshot,
+so it never holds back a checkpoint.
 
 Writers also queue here instead of in SQLite. With ``transaction_mode`` IMMEDIATE every
 transaction takes SQLite's write lock at BEGIN, and a second one waits in SQLite's busy
 handler, which sleeps and tries again after 1, 2, 5, 10 … 100 ms: under a burst of forms the
-lock stood free while the waiters slept (p99 0.7 s at 110 submissions/s). Here a transaction
-first takes a per-process lock (threads queue on it) and then an exclusive ``flock`` on
-``<database>-writer`` (processes queue on it, woken by the kernel the moment it is let go),
-and lets both go when it commits or rolls back. A transaction waits for the one before it as
-long as that one runs, as PostgreSQL's writers do; a thread of the same process gives up
-after the busy timeout with "database is locked", as before. Programs that do not take the
-queue (the sqlite3 shell) still meet SQLite's own lock and busy timeout.
+lock stands free while the waiters sleep, and the unlucky ones wait far longer than the work
+before them took. Here a transaction first takes a per-process lock (threads queue on it) and
+then an exclusive ``flock`` on ``<database>-writer`` (processes queue on it, woken by the
+kernel the moment it is let go), and lets both go when it commits or rolls back. A
+transaction waits for the one before it as long as that one runs, as PostgreSQL's writers do;
+a thread of the same process gives up after the busy timeout with "database is locked", as
+before. Programs that do not take the queue (the sqlite3 shell) still meet SQLite's own lock
+and busy timeout.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from torget.dialogues.models import Contribution, Dialogue, DialogueState
+from torget.dialogues.models import Dialogue, DialogueState, Post
 from torget.livechat.models import Question
 from torget.moderation.models import Decision
 
@@ -32,10 +32,10 @@ def test_demo_shows_every_state_and_is_idempotent() -> None:
     )
     kinds = set(Decision.objects.values_list("kind", flat=True))
     assert kinds == {"approve", "reject", "refer"}
-    assert Contribution.objects.filter(status="pending").exists()
+    assert Post.objects.filter(status="pending").exists()
     counts = (
         Dialogue.objects.count(),
-        Contribution.objects.count(),
+        Post.objects.count(),
         Decision.objects.count(),
         Question.objects.count(),
     )
@@ -45,7 +45,7 @@ def test_demo_shows_every_state_and_is_idempotent() -> None:
     assert "already loaded" in again.getvalue()
     assert counts == (
         Dialogue.objects.count(),
-        Contribution.objects.count(),
+        Post.objects.count(),
         Decision.objects.count(),
         Question.objects.count(),
     )

@@ -10,7 +10,7 @@ from django.test import Client
 
 from torget.accounts.models import User
 from torget.dialogues import actions
-from torget.dialogues.models import Contribution, Dialogue, DialogueEvent, DialogueState
+from torget.dialogues.models import Dialogue, DialogueEvent, DialogueState, Post
 from torget.moderation.actions import approve_contribution
 
 SignIn = Callable[[Client, User], Client]
@@ -21,7 +21,7 @@ def test_the_owner_archives_a_dialogue_whose_feedback_is_published(
     olga: User,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     signed_in: SignIn,
 ) -> None:
     approve_contribution(

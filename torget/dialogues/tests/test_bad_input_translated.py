@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone
 
 from torget.accounts.models import User
-from torget.dialogues.models import Contribution, Dialogue, DialogueState
+from torget.dialogues.models import Dialogue, DialogueState, Post
 
 ANSWERS = {
     "da": {
@@ -84,7 +84,7 @@ def test_a_refused_field_is_explained_in_the_visitors_language(
     )
     assert response.status_code == 400
     assert ANSWERS[language][answer] in text_of(response)
-    assert not Contribution.objects.exists()
+    assert not Post.objects.exists()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -96,7 +96,7 @@ def test_a_contribution_after_closing_is_refused_in_the_visitors_language(
     response = visitor(language).post(f"/d/{dialogue.slug}/contribute/", form())
     assert response.status_code == 409
     assert ANSWERS[language]["closed"] in text_of(response)
-    assert not Contribution.objects.exists()
+    assert not Post.objects.exists()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -107,7 +107,7 @@ def test_a_missing_csrf_token_is_explained_in_the_visitors_language(
     response = client.post(f"/d/{open_dialogue.slug}/contribute/", form())
     assert response.status_code == 403
     assert ANSWERS[language]["csrf"] in text_of(response)
-    assert not Contribution.objects.exists()
+    assert not Post.objects.exists()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -119,7 +119,7 @@ def test_a_second_submit_is_answered_in_the_visitors_language(
     client.post(f"/d/{open_dialogue.slug}/contribute/", data)
     again = client.post(f"/d/{open_dialogue.slug}/contribute/", data, follow=True)
     assert ANSWERS[language]["again"] in text_of(again)
-    assert Contribution.objects.count() == 1
+    assert Post.objects.count() == 1
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from torget.accounts.models import User
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue, ModerationMode
+from torget.dialogues.models import Dialogue, ModerationMode, Post, PostStatus
 
 
 def form(**overrides: Any) -> dict[str, Any]:
@@ -41,10 +41,10 @@ def test_a_contribution_is_stored_before_the_receipt_is_shown(
 ) -> None:
     response = post(client, open_dialogue, form())
     assert response.status_code == 302
-    stored = Contribution.objects.get()
+    stored = Post.objects.get()
     assert response["Location"] == f"/receipt/{stored.reference}/"
     assert stored.text == "Linjeføring B er tryggest for børnene."
-    assert stored.status == ContributionStatus.PENDING
+    assert stored.status == PostStatus.PENDING
 
     receipt = client.get(response["Location"])
     assert stored.reference in receipt.content.decode()
@@ -57,7 +57,7 @@ def test_post_moderated_contributions_show_at_once(
 ) -> None:
     dialogue = make_dialogue(moderation_mode="post")
     post(client, dialogue, form())
-    assert Contribution.objects.get().status == ContributionStatus.PUBLISHED_UNREVIEWED
+    assert Post.objects.get().status == PostStatus.PUBLISHED_UNREVIEWED
     assert "tryggest" in client.get(f"/d/{dialogue.slug}/").content.decode()
 
 
@@ -69,7 +69,7 @@ def test_after_closing_the_contribution_is_refused_and_nothing_is_stored(
     response = post(client, dialogue, form())
     assert response.status_code == 409
     assert "not open" in response.content.decode()
-    assert Contribution.objects.count() == 0
+    assert Post.objects.count() == 0
 
 
 def test_the_announced_closing_time_decides_even_before_the_clock_ticks(
@@ -81,7 +81,7 @@ def test_the_announced_closing_time_decides_even_before_the_clock_ticks(
         opens_at=timezone.now() - timedelta(days=1),
     )
     assert post(client, open_dialogue, form()).status_code == 409
-    assert Contribution.objects.count() == 0
+    assert Post.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -101,11 +101,11 @@ def test_bad_input_gets_a_clear_error_and_nothing_is_stored(
     response = post(client, open_dialogue, form(**{field: value}))
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert Contribution.objects.count() == 0
+    assert Post.objects.count() == 0
 
 
 def test_html_is_stored_as_typed_and_shown_as_text(
-    client: Client, open_dialogue: Dialogue, contribute: Callable[..., Contribution], alice: Any
+    client: Client, open_dialogue: Dialogue, contribute: Callable[..., Post], alice: Any
 ) -> None:
     from torget.moderation.actions import approve_contribution
 
@@ -126,7 +126,7 @@ def test_a_second_submit_of_the_same_form_stores_nothing_new(
     data = form()
     first = post(client, open_dialogue, data)
     second = post(client, open_dialogue, data)
-    assert Contribution.objects.count() == 1
+    assert Post.objects.count() == 1
     assert first["Location"] == second["Location"]
 
 
@@ -142,19 +142,19 @@ def test_the_same_form_sent_again_after_the_dialogue_closed_gives_its_receipt(
     assert (again.status_code, again["Location"]) == (302, first["Location"])
     assert "This form was already sent" in client.get(again["Location"]).content.decode()
     assert post(client, open_dialogue, form()).status_code == 409
-    assert Contribution.objects.count() == 1
+    assert Post.objects.count() == 1
 
 
 def test_the_hidden_honeypot_field_refuses_robots(client: Client, open_dialogue: Dialogue) -> None:
     response = post(client, open_dialogue, form(website="http://spam.example"))
     assert response.status_code == 400
-    assert Contribution.objects.count() == 0
+    assert Post.objects.count() == 0
 
 
 def test_a_flood_from_one_client_is_slowed_down(client: Client, open_dialogue: Dialogue) -> None:
     statuses = [post(client, open_dialogue, form()).status_code for _ in range(6)]
     assert statuses == [302] * 5 + [429]
-    assert Contribution.objects.count() == 5
+    assert Post.objects.count() == 5
 
 
 def test_a_missing_csrf_token_is_refused_with_an_explanation(open_dialogue: Dialogue) -> None:
@@ -163,7 +163,7 @@ def test_a_missing_csrf_token_is_refused_with_an_explanation(open_dialogue: Dial
     response = post(client, open_dialogue, form())
     assert response.status_code == 403
     assert "Nothing was stored" in response.content.decode()
-    assert Contribution.objects.count() == 0
+    assert Post.objects.count() == 0
 
 
 def test_drafts_are_not_public(client: Client, make_dialogue: Callable[..., Dialogue]) -> None:
@@ -177,7 +177,7 @@ def test_email_is_confirmed_by_a_signed_link_before_anything_else_is_sent(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         post(client, open_dialogue, form(email="carla@example.org"))
-    contribution = Contribution.objects.get()
+    contribution = Post.objects.get()
     assert contribution.email_confirmed_at is None
     assert len(mail.outbox) == 1
     confirmation = mail.outbox[0]
@@ -204,7 +204,7 @@ def test_a_tampered_confirmation_link_is_refused(
     token = body[body.index("/confirm-email/") + len("/confirm-email/") :].split("/")[0]
     response = client.post(f"/confirm-email/{token[:-2]}xx/")
     assert response.status_code == 400
-    assert Contribution.objects.get().email_confirmed_at is None
+    assert Post.objects.get().email_confirmed_at is None
 
 
 def test_a_submission_is_not_looked_up_before_it_is_stored_and_costs_fixed_queries(
@@ -233,7 +233,7 @@ def test_a_submission_is_not_looked_up_before_it_is_stored_and_costs_fixed_queri
 
 
 def test_a_dialogue_closed_while_the_form_was_sent_refuses_it(
-    open_dialogue: Dialogue, olga: User, contribute: Callable[..., Contribution]
+    open_dialogue: Dialogue, olga: User, contribute: Callable[..., Post]
 ) -> None:
     # The view fetched the dialogue while it was open; the owner closes it before the
     # contribution is stored. What is read again under the lock decides.
@@ -241,12 +241,12 @@ def test_a_dialogue_closed_while_the_form_was_sent_refuses_it(
     dialogue_actions.close_dialogue(dialogue=open_dialogue, actor=olga)
     with pytest.raises(dialogue_actions.DialogueNotOpen):
         contribute(seen_open)
-    assert Contribution.objects.count() == 0
+    assert Post.objects.count() == 0
 
 
 def test_a_switch_to_post_moderation_while_the_form_was_sent_applies_to_it(
-    open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     seen_pre = Dialogue.objects.get(pk=open_dialogue.pk)
     Dialogue.objects.filter(pk=open_dialogue.pk).update(moderation_mode=ModerationMode.POST)
-    assert contribute(seen_pre).status == ContributionStatus.PUBLISHED_UNREVIEWED
+    assert contribute(seen_pre).status == PostStatus.PUBLISHED_UNREVIEWED

@@ -18,7 +18,7 @@ from torget.archive.chain import verify_chain
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.core.tests.all_at_once import statements_to_store, while_writer_busy
 from torget.dialogues import actions
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.moderation.actions import impose_block
 from torget.moderation.models import BlockScope
 from torget.screening.api import screen
@@ -51,7 +51,7 @@ def closed_dialogue(make_dialogue: Callable[..., Dialogue], olga: User) -> Dialo
 def test_each_submission_of_a_batch_gets_its_own_outcome(
     open_dialogue: Dialogue,
     closed_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
 ) -> None:
     # Given an address blocked from the open dialogue
@@ -93,12 +93,12 @@ def test_each_submission_of_a_batch_gets_its_own_outcome(
     assert double_again == (double[0], False)
     stored = [first[0], double[0], with_email[0]]
     assert [created for _c, created in (first, double, with_email)] == [True, True, True]
-    new = Contribution.objects.exclude(pk=blocked.pk).order_by("pk")
+    new = Post.objects.exclude(pk=blocked.pk).order_by("pk")
     assert [(c.pk, c.reference, c.text) for c in new] == [
         (c.pk, c.reference, c.text) for c in stored
     ]
     assert len({c.reference for c in stored}) == 3
-    assert all(c.status == ContributionStatus.PENDING for c in new)
+    assert all(c.status == PostStatus.PENDING for c in new)
     entries = ArchiveEntry.objects.filter(
         kind=EntryKind.CONTRIBUTION_RECEIVED, subject_id__in=[c.pk for c in stored]
     ).order_by("seq")
@@ -117,7 +117,7 @@ def test_a_batch_costs_the_same_statements_however_many_it_holds(
     # Then five cost what one does: the dialogue read, one insert of the contributions, and
     # the archive's head, entries, contents and new head
     assert statements(1) == statements(5) == 6
-    assert Contribution.objects.count() == 6
+    assert Post.objects.count() == 6
 
 
 def send(organisation: Organisation, dialogue: Dialogue, **form: Any) -> Callable[[], Any]:
@@ -166,7 +166,7 @@ def test_citizens_sending_at_once_share_one_transaction(
     references = [contribution.reference for contribution, _created in results]
     assert references[4] == references[5]
     assert sorted(created for _c, created in results) == [False, True, True, True, True, True]
-    stored = dict(Contribution.objects.values_list("reference", "text"))
+    stored = dict(Post.objects.values_list("reference", "text"))
     assert len(stored) == 5
     for number in range(4):
         assert stored[references[number]] == f"Forslag nummer {number}."
@@ -199,5 +199,5 @@ def test_a_failing_submission_does_not_fail_the_others_in_its_batch(
     # send gets the first receipt, the two new forms are stored
     assert results[0] == (first, False)
     assert results[1][1] and results[2][1]
-    assert Contribution.objects.count() == 3
+    assert Post.objects.count() == 3
     assert verify_chain().ok

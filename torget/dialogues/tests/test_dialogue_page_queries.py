@@ -9,13 +9,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 
 
-def _publish(dialogue: Dialogue, contribute: Callable[..., Contribution], n: int) -> None:
+def _publish(dialogue: Dialogue, contribute: Callable[..., Post], n: int) -> None:
     for i in range(n):
         contribute(dialogue, f"Indlæg nummer {i}")
-    Contribution.objects.filter(dialogue=dialogue).update(status=ContributionStatus.APPROVED)
+    Post.objects.filter(dialogue=dialogue).update(status=PostStatus.APPROVED)
 
 
 def _queries_for_page(client: Client, dialogue: Dialogue, page: int = 1) -> int:
@@ -28,7 +28,7 @@ def _queries_for_page(client: Client, dialogue: Dialogue, page: int = 1) -> int:
 
 @pytest.mark.parametrize("count", [3, 120])
 def test_dialogue_page_query_count_is_fixed(
-    client: Client, open_dialogue: Dialogue, contribute: Callable[..., Contribution], count: int
+    client: Client, open_dialogue: Dialogue, contribute: Callable[..., Post], count: int
 ) -> None:
     _publish(open_dialogue, contribute, count)
     # The dialogue, count + page of contributions, feedback report, the dialogue's live chats

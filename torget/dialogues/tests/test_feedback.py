@@ -13,11 +13,11 @@ from django.test import Client
 from torget.accounts.models import User
 from torget.dialogues import actions
 from torget.dialogues.models import (
-    Contribution,
     Dialogue,
     DialogueState,
     FeedbackNotice,
     FeedbackReport,
+    Post,
 )
 
 REPORT = {
@@ -29,7 +29,7 @@ REPORT = {
 
 @pytest.fixture
 def closed_dialogue(
-    open_dialogue: Dialogue, olga: User, contribute: Callable[..., Contribution]
+    open_dialogue: Dialogue, olga: User, contribute: Callable[..., Post]
 ) -> Dialogue:
     for email, confirmed in (
         ("carla@example.org", True),

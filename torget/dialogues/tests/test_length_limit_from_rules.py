@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from torget.accounts.models import Organisation, User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import rule_actions
 
 
@@ -46,11 +46,11 @@ def test_the_rule_sets_limit_is_shown_and_enforced(
     refused = _post(client, open_dialogue, "x" * 301)
     assert refused.status_code == 400
     assert "at most 300 characters" in refused.content.decode()
-    assert not Contribution.objects.exists()
+    assert not Post.objects.exists()
 
     accepted = _post(client, open_dialogue, "Linjeføring B. " + "x" * 285)
     assert accepted.status_code == 302
-    assert len(Contribution.objects.get().text) == 300
+    assert len(Post.objects.get().text) == 300
 
 
 def test_a_new_limit_holds_from_the_next_request_although_the_limit_is_cached(
@@ -62,4 +62,4 @@ def test_a_new_limit_holds_from_the_next_request_although_the_limit_is_cached(
 
     assert "At most 300 characters." in client.get(f"/d/{open_dialogue.slug}/").content.decode()
     assert _post(client, open_dialogue, "x" * 301).status_code == 400
-    assert not Contribution.objects.exists()
+    assert not Post.objects.exists()

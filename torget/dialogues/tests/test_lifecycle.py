@@ -13,7 +13,7 @@ from django.utils import timezone
 from torget.accounts.models import User
 from torget.dialogues import actions
 from torget.dialogues.lifecycle import IllegalTransition
-from torget.dialogues.models import Contribution, Dialogue, DialogueEvent, DialogueState
+from torget.dialogues.models import Dialogue, DialogueEvent, DialogueState, Post
 
 
 def test_scheduled_dialogue_opens_and_closes_by_the_clock(
@@ -107,7 +107,7 @@ def test_tick_forgets_client_hashes_after_the_retention_period(
 ) -> None:
     old = contribute(open_dialogue, client_hash="old-client")
     new = contribute(open_dialogue, client_hash="new-client")
-    Contribution.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
+    Post.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=31))
     call_command("tick")
     old.refresh_from_db()
     new.refresh_from_db()

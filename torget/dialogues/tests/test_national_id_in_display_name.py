@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.test import Client
 
 from torget.accounts.models import User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import approve_contribution
 
 NAME = "Carla 010190-1234"
@@ -17,7 +17,7 @@ NAME = "Carla 010190-1234"
 def test_the_public_pages_mask_a_national_id_in_the_name(
     client: Client,
     make_dialogue: Callable[..., Dialogue],
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
 ) -> None:
     dialogue = make_dialogue(moderation_mode="post")

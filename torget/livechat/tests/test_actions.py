@@ -62,15 +62,34 @@ def test_the_same_form_twice_stores_one_question(chat: ChatSession, ask: Ask) ->
     assert Question.objects.count() == 1
 
 
-@pytest.mark.parametrize("offset", [timedelta(minutes=-11), timedelta(minutes=50)])
-def test_questions_outside_the_window_are_refused_and_nothing_is_stored(
-    chat: ChatSession, ask: Ask, offset: timedelta
+def test_questions_after_the_close_are_refused_and_nothing_is_stored(
+    chat: ChatSession, ask: Ask
 ) -> None:
     # The chat opened 10 minutes ago and closes in 50.
     with pytest.raises(actions.ChatNotOpen):
-        ask(chat, now=timezone.now() + offset)
+        ask(chat, now=timezone.now() + timedelta(minutes=50))
     assert not Question.objects.exists()
     assert not StreamEvent.objects.filter(stream__name=chat.staff_stream).exists()
+
+
+def test_a_question_sent_before_the_chat_opens_waits_and_is_handed_out_once_it_opens(
+    make_chat: Callable[..., ChatSession], ask: Ask, alice: User, bob: User
+) -> None:
+    now = timezone.now()
+    chat = make_chat(opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=2))
+    question = ask(chat, "Hvornår starter byggeriet?")
+    assert question.status == QuestionStatus.PENDING
+    assert question.post.status == "pending"
+    actions.approve_question(question=question, moderator=alice)
+    with pytest.raises(actions.ChatNotStarted):
+        actions.assign_question(question=question, moderator=alice, politician=bob)
+    question.refresh_from_db()
+    assert question.status == QuestionStatus.APPROVED
+    actions.assign_question(
+        question=question, moderator=alice, politician=bob, now=now + timedelta(hours=1, minutes=1)
+    )
+    question.refresh_from_db()
+    assert (question.status, question.assigned_to) == (QuestionStatus.ASSIGNED, bob)
 
 
 def test_assign_then_answer_publishes_question_and_answer_together(
@@ -99,6 +118,7 @@ def test_assign_then_answer_publishes_question_and_answer_together(
     )
     assert kinds == [
         EntryKind.CHAT_QUESTION_RECEIVED,
+        EntryKind.DECISION,  # handing a waiting question to a politician approves it
         EntryKind.CHAT_STEP,
         EntryKind.CHAT_ANSWER,
         EntryKind.CHAT_STEP,
@@ -188,11 +208,15 @@ def test_rejection_cites_rules_of_the_rule_set_in_force(
 ) -> None:
     question = ask(chat, "Køb billige solbriller på spam.example")
     actions.reject_question(question=question, moderator=alice, rule_codes=["COMMERCIAL"])
-    step = question.steps.get()
-    assert step.kind == StepKind.REJECT
-    assert list(step.rules.values_list("code", flat=True)) == ["COMMERCIAL"]
-    entry = ArchiveEntry.objects.filter(kind=EntryKind.CHAT_STEP).get()
+    # A moderation decision like any post's, and no chat step.
+    decision = question.post.decisions.get()
+    assert (decision.kind, decision.moderator) == ("reject", alice)
+    assert list(decision.rules.values_list("code", flat=True)) == ["COMMERCIAL"]
+    assert not question.steps.exists()
+    entry = ArchiveEntry.objects.filter(kind=EntryKind.DECISION).get()
     assert '"rules":["COMMERCIAL"]' in entry.canonical
+    question.refresh_from_db()
+    assert (question.status, question.post.status) == (QuestionStatus.REJECTED, "rejected")
 
 
 def test_closing_marks_what_is_left_not_reached_and_keeps_published_pairs(
@@ -211,7 +235,7 @@ def test_closing_marks_what_is_left_not_reached_and_keeps_published_pairs(
     assert actions.close_due_chats(now=chat.closes_at + timedelta(seconds=5)) == 1
     assert actions.close_due_chats(now=chat.closes_at + timedelta(seconds=10)) == 0
 
-    statuses = dict(Question.objects.values_list("reference", "status"))
+    statuses = dict(Question.objects.values_list("post__reference", "status"))
     assert statuses == {
         answered.reference: QuestionStatus.PUBLISHED,
         waiting.reference: QuestionStatus.NOT_REACHED,
@@ -257,7 +281,7 @@ def test_tick_closes_due_chats_and_forgets_old_client_hashes(
     assert "1 live chat(s) closed" in out.getvalue()
     old.refresh_from_db()
     new.refresh_from_db()
-    assert (old.status, old.client_hash, new.client_hash) == (
+    assert (old.status, old.post.client_hash, new.post.client_hash) == (
         QuestionStatus.NOT_REACHED,
         "",
         "new-client",

@@ -61,17 +61,17 @@ def staff_events(chat: ChatSession) -> list[tuple[int, str, dict[str, Any]]]:
 def test_each_question_of_a_batch_gets_its_own_outcome(
     chat: ChatSession, make_chat: Callable[..., ChatSession]
 ) -> None:
-    # Given a second chat that has not opened yet
+    # Given a second chat that has closed already
     later = make_chat(
         slug="senere",
-        opens_at=timezone.now() + timedelta(hours=1),
-        closes_at=timezone.now() + timedelta(hours=2),
+        opens_at=timezone.now() - timedelta(hours=2),
+        closes_at=timezone.now() - timedelta(hours=1),
     )
     events_before = staff_events(chat)
     twice = uuid.uuid4()
     batch = [
         new_question(chat, "Hvornår bygges stien?"),
-        new_question(later, "For tidligt?"),
+        new_question(later, "For sent?"),
         new_question(chat, "Findes ikke?", session_pk=later.pk + 1000),
         new_question(chat, "Hvad koster den?", submission_token=twice),
         new_question(chat, "Hvad koster den?", submission_token=twice),
@@ -82,8 +82,8 @@ def test_each_question_of_a_batch_gets_its_own_outcome(
     outcomes = actions.store_questions(batch)
 
     # Then the three new questions are stored once each and in order, the rest are told why
-    first, too_early, unknown, cost, cost_again, light = outcomes
-    assert isinstance(too_early, actions.ChatNotOpen)
+    first, too_late, unknown, cost, cost_again, light = outcomes
+    assert isinstance(too_late, actions.ChatNotOpen)
     assert isinstance(unknown, ChatSession.DoesNotExist)
     assert isinstance(first, tuple) and isinstance(cost, tuple) and isinstance(light, tuple)
     assert cost_again == (cost[0], False)
@@ -113,11 +113,11 @@ def test_a_batch_of_questions_costs_the_same_statements_however_many_it_holds(
         batch = [new_question(chat, f"Spørgsmål {n}?") for n in range(count)]
         return statements_to_store(actions.store_questions, batch)
 
-    # Once the staff stream exists (its first event makes it): the chat, the questions, the
-    # archive's head, entries, contents and new head, and the staff stream's numbers and
-    # events (the PostgreSQL broker would add one notification per event)
+    # Once the staff stream exists (its first event makes it): the chat, the posts, the
+    # questions, the archive's head, entries, contents and new head, and the staff stream's
+    # numbers and events (the PostgreSQL broker would add one notification per event)
     statements(1)
-    assert statements(1) == statements(5) == 8
+    assert statements(1) == statements(5) == 9
     assert Question.objects.count() == 7
 
 
@@ -135,7 +135,7 @@ def test_citizens_asking_at_once_share_one_transaction(chat: ChatSession) -> Non
     # Then the next writer stores all five in one transaction, each with its own receipt, and
     # the moderators' console hears of them in the order they were stored
     assert writer.batches == batches_before + 1
-    stored = dict(Question.objects.values_list("reference", "text"))
+    stored = dict(Question.objects.values_list("post__reference", "post__text"))
     assert [stored[question.reference] for question, _created in results] == [
         f"Spørgsmål nummer {number}?" for number in range(5)
     ]

@@ -13,7 +13,7 @@ from django.test import Client
 
 from torget.accounts.models import User
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 
 CARLA = "carla@example.org"
@@ -21,7 +21,7 @@ _REVIEW_LINK = re.compile(r"https?://\S+(/rules/review/[^/\s]+/)")
 
 
 @pytest.fixture
-def carlas(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) -> Contribution:
+def carlas(open_dialogue: Dialogue, contribute: Callable[..., Post]) -> Post:
     """Carla's contribution, her address confirmed, awaiting moderation."""
     contribution = contribute(
         open_dialogue, "Borgmesteren er en idiot!", email=CARLA, language="en"
@@ -31,9 +31,7 @@ def carlas(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) -> 
 
 
 @pytest.fixture
-def rejected(
-    carlas: Contribution, alice: User, django_capture_on_commit_callbacks: Any
-) -> Contribution:
+def rejected(carlas: Post, alice: User, django_capture_on_commit_callbacks: Any) -> Post:
     """Alice rejected it; Carla got the notice (in mail.outbox) with the review link."""
     with django_capture_on_commit_callbacks(execute=True):
         actions.reject_contribution(
@@ -57,7 +55,7 @@ def decision_notice() -> str:
 
 
 @pytest.fixture
-def review_path(rejected: Contribution) -> str:
+def review_path(rejected: Post) -> str:
     return review_path_in(decision_notice())
 
 

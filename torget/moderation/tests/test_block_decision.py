@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from torget.accounts.models import User
 from torget.archive.models import ArchiveContent, ArchiveEntry, EntryKind
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.models import MAX_BLOCK_DAYS, Block, BlockScope
 from torget.moderation.tests.conftest import CARLA
 from torget.moderation.tests.html_tables import title
@@ -50,7 +50,7 @@ def staff(alice: User, staff_as: StaffAs) -> Client:
 def test_blocking_records_the_decision_and_sends_the_notice(
     staff: Client,
     alice: User,
-    rejected: Contribution,
+    rejected: Post,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     mail.outbox.clear()
@@ -108,7 +108,7 @@ def test_blocking_records_the_decision_and_sends_the_notice(
     ],
 )
 def test_each_part_of_the_decision_is_required(
-    staff: Client, rejected: Contribution, overrides: dict[str, Any], field: str, message: str
+    staff: Client, rejected: Post, overrides: dict[str, Any], field: str, message: str
 ) -> None:
     response = staff.post(f"/staff/moderation/{rejected.pk}/block/", block_form(**overrides))
     assert response.status_code == 400
@@ -120,7 +120,7 @@ def test_each_part_of_the_decision_is_required(
 
 
 def test_without_a_confirmed_address_nobody_can_be_blocked(
-    staff: Client, open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    staff: Client, open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     anonymous = contribute(open_dialogue, "Uden adresse.")
     unconfirmed = contribute(open_dialogue, "Ubekræftet.", email="x@example.org")
@@ -131,9 +131,7 @@ def test_without_a_confirmed_address_nobody_can_be_blocked(
     assert not Block.objects.exists()
 
 
-def test_a_second_block_while_one_is_in_force_is_refused(
-    staff: Client, rejected: Contribution
-) -> None:
+def test_a_second_block_while_one_is_in_force_is_refused(staff: Client, rejected: Post) -> None:
     staff.post(f"/staff/moderation/{rejected.pk}/block/", block_form())
     response = staff.post(f"/staff/moderation/{rejected.pk}/block/", block_form(scope="dialogue"))
     assert response.status_code == 409

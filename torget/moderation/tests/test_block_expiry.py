@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from torget.accounts.models import User
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.dialogues.models import Contribution
+from torget.dialogues.models import Post
 from torget.moderation import actions
 from torget.moderation.models import Block, BlockScope
 from torget.moderation.queries import block_in_force
 
 
-def _block(contribution: Contribution, moderator: User, *, days: int) -> Block:
+def _block(contribution: Post, moderator: User, *, days: int) -> Block:
     return actions.impose_block(
         contribution=contribution,
         moderator=moderator,
@@ -30,7 +30,7 @@ def _block(contribution: Contribution, moderator: User, *, days: int) -> Block:
     )
 
 
-def test_the_end_is_recorded_once_after_it_has_passed(alice: User, rejected: Contribution) -> None:
+def test_the_end_is_recorded_once_after_it_has_passed(alice: User, rejected: Post) -> None:
     block = _block(rejected, alice, days=2)
     later = block.ends_at + timedelta(hours=1)
 
@@ -57,14 +57,14 @@ def test_the_end_is_recorded_once_after_it_has_passed(alice: User, rejected: Con
     assert block.end_recorded_at == later
 
 
-def test_a_lifted_block_is_not_recorded_again(alice: User, rejected: Contribution) -> None:
+def test_a_lifted_block_is_not_recorded_again(alice: User, rejected: Post) -> None:
     block = _block(rejected, alice, days=1)
     actions.lift_block(block=block, moderator=alice, reason="Fejl.")
     assert actions.record_ended_blocks(now=block.ends_at + timedelta(days=1)) == 0
     assert ArchiveEntry.objects.filter(kind=EntryKind.BLOCK_ENDED).count() == 1
 
 
-def test_tick_records_ended_blocks(alice: User, rejected: Contribution) -> None:
+def test_tick_records_ended_blocks(alice: User, rejected: Post) -> None:
     block = _block(rejected, alice, days=1)
     Block.objects.filter(pk=block.pk).update(
         imposed_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=2)

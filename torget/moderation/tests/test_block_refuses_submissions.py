@@ -16,7 +16,7 @@ from django.utils import timezone
 from torget.accounts.models import User
 from torget.archive.models import ArchiveEntry, EntryKind
 from torget.dialogues.actions import ParticipantBlocked
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation.models import Block, BlockScope
 from torget.moderation.tests.conftest import CARLA
@@ -29,7 +29,7 @@ def other_dialogue(make_dialogue: Callable[..., Dialogue]) -> Dialogue:
     return make_dialogue(slug="skolevej", title="Sikker skolevej")
 
 
-def _block(contribution: Contribution, moderator: User, scope: BlockScope, days: int = 7) -> Block:
+def _block(contribution: Post, moderator: User, scope: BlockScope, days: int = 7) -> Block:
     return actions.impose_block(
         contribution=contribution,
         moderator=moderator,
@@ -43,7 +43,7 @@ def _block(contribution: Contribution, moderator: User, scope: BlockScope, days:
 
 
 def _can_contribute(
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     dialogue: Dialogue,
     email: str = CARLA,
     now: datetime | None = None,
@@ -57,10 +57,10 @@ def _can_contribute(
 
 def test_a_dialogue_block_refuses_only_that_dialogue(
     alice: User,
-    rejected: Contribution,
+    rejected: Post,
     open_dialogue: Dialogue,
     other_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     _block(rejected, alice, BlockScope.DIALOGUE)
     assert not _can_contribute(contribute, open_dialogue)
@@ -72,10 +72,10 @@ def test_a_dialogue_block_refuses_only_that_dialogue(
 
 def test_an_organisation_block_refuses_every_dialogue(
     alice: User,
-    rejected: Contribution,
+    rejected: Post,
     open_dialogue: Dialogue,
     other_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     _block(rejected, alice, BlockScope.ORGANISATION)
     assert not _can_contribute(contribute, open_dialogue)
@@ -84,9 +84,9 @@ def test_an_organisation_block_refuses_every_dialogue(
 
 def test_the_block_ends_by_itself(
     alice: User,
-    rejected: Contribution,
+    rejected: Post,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     block = _block(rejected, alice, BlockScope.ORGANISATION, days=3)
     second = timedelta(seconds=1)
@@ -97,11 +97,11 @@ def test_the_block_ends_by_itself(
 def test_the_refusal_page_says_until_when_and_where_to_complain(
     client: Client,
     alice: User,
-    rejected: Contribution,
+    rejected: Post,
     open_dialogue: Dialogue,
 ) -> None:
     block = _block(rejected, alice, BlockScope.DIALOGUE)
-    before = Contribution.objects.count()
+    before = Post.objects.count()
     response = client.post(
         f"/d/{open_dialogue.slug}/contribute/",
         {
@@ -119,15 +119,15 @@ def test_the_refusal_page_says_until_when_and_where_to_complain(
     assert "Klag til dialog@testby.example." in body
     assert "Adgangen genoprettes af sig selv." in body
     assert "Trusler" not in body  # the reasons went to the address, not to whoever typed it
-    assert Contribution.objects.count() == before
+    assert Post.objects.count() == before
 
 
 def test_a_moderator_lifts_a_block_early_and_the_person_is_told(
     alice: User,
     moritz: User,
-    rejected: Contribution,
+    rejected: Post,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     staff_as: StaffAs,
     django_capture_on_commit_callbacks: Any,
 ) -> None:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from torget.accounts.models import User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation.models import BlockScope
 
@@ -19,7 +19,7 @@ StaffAs = Callable[[User], Client]
 
 
 def test_the_queue_links_to_the_casework_and_each_items_further_steps(
-    alice: User, carlas: Contribution, staff_as: StaffAs
+    alice: User, carlas: Post, staff_as: StaffAs
 ) -> None:
     queue = staff_as(alice).get("/staff/moderation/").content.decode()
     for link in (
@@ -33,7 +33,7 @@ def test_the_queue_links_to_the_casework_and_each_items_further_steps(
 
 
 def test_a_decided_contribution_is_found_by_its_reference(
-    alice: User, rejected: Contribution, staff_as: StaffAs
+    alice: User, rejected: Post, staff_as: StaffAs
 ) -> None:
     staff = staff_as(alice)
     found = staff.get("/staff/moderation/find/", {"reference": rejected.reference.lower()})
@@ -44,7 +44,7 @@ def test_a_decided_contribution_is_found_by_its_reference(
 
 
 def test_the_contribution_page_shows_its_history_and_next_steps(
-    alice: User, bob: User, rejected: Contribution, staff_as: StaffAs
+    alice: User, bob: User, rejected: Post, staff_as: StaffAs
 ) -> None:
     actions.mark_threat(contribution=rejected, politician=bob, moderator=alice)
     page = staff_as(alice).get(f"/staff/moderation/{rejected.pk}/").content.decode()
@@ -56,7 +56,7 @@ def test_the_contribution_page_shows_its_history_and_next_steps(
 
 
 def test_an_author_without_a_confirmed_address_is_not_offered_for_blocking(
-    alice: User, open_dialogue: Dialogue, contribute: Callable[..., Contribution], staff_as: StaffAs
+    alice: User, open_dialogue: Dialogue, contribute: Callable[..., Post], staff_as: StaffAs
 ) -> None:
     contribution = contribute(open_dialogue, "Anonymt.")
     page = staff_as(alice).get(f"/staff/moderation/{contribution.pk}/").content.decode()
@@ -65,7 +65,7 @@ def test_an_author_without_a_confirmed_address_is_not_offered_for_blocking(
 
 
 def test_the_lift_page_shows_the_block_it_lifts(
-    alice: User, rejected: Contribution, staff_as: StaffAs
+    alice: User, rejected: Post, staff_as: StaffAs
 ) -> None:
     block = actions.impose_block(
         contribution=rejected,
@@ -85,7 +85,7 @@ def test_the_lift_page_shows_the_block_it_lifts(
 
 
 def test_other_authorities_contributions_are_not_found(
-    alice: User, staff_as: StaffAs, rejected: Contribution
+    alice: User, staff_as: StaffAs, rejected: Post
 ) -> None:
     staff = staff_as(alice)
     assert staff.get("/staff/moderation/999999/").status_code == 404

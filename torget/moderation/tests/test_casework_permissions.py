@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from torget.accounts.models import Organisation, Role, User
 from torget.conftest import make_person
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation import permissions as mp
 from torget.moderation.models import BlockScope, ReviewOutcome, ReviewRequest
@@ -62,7 +62,7 @@ def test_moderators_without_the_second_factor_have_no_powers(organisation: Organ
 
 
 @pytest.fixture
-def review(alice: User, carlas: Contribution) -> ReviewRequest:
+def review(alice: User, carlas: Post) -> ReviewRequest:
     decision = actions.reject_contribution(
         contribution=carlas, moderator=alice, rule_codes=["RESPECT"]
     )
@@ -83,7 +83,7 @@ def test_a_review_is_decided_by_another_moderator_once(
     assert mp.can_decide_review(_verified(moritz), review) is (not decided)
 
 
-def test_a_block_can_be_lifted_only_while_in_force(alice: User, carlas: Contribution) -> None:
+def test_a_block_can_be_lifted_only_while_in_force(alice: User, carlas: Post) -> None:
     block = actions.impose_block(
         contribution=carlas,
         moderator=alice,

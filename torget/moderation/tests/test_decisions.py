@@ -12,7 +12,7 @@ from django.test import Client
 
 from torget.accounts.models import User
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.moderation import actions
 from torget.moderation.actions import AlreadyDecided
 from torget.moderation.models import Decision, RuleSet
@@ -22,7 +22,7 @@ SignIn = Callable[[Client, User], Client]
 
 
 @pytest.fixture
-def pending(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) -> Contribution:
+def pending(open_dialogue: Dialogue, contribute: Callable[..., Post]) -> Post:
     contribution = contribute(
         open_dialogue, "Fjern cykelstien!", email="carla@example.org", language="en"
     )
@@ -33,7 +33,7 @@ def pending(open_dialogue: Dialogue, contribute: Callable[..., Contribution]) ->
 def test_rejecting_cites_rules_and_the_rule_set_version(
     client: Client,
     alice: User,
-    pending: Contribution,
+    pending: Post,
     signed_in: SignIn,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -51,7 +51,7 @@ def test_rejecting_cites_rules_and_the_rule_set_version(
     assert decision.rule_set == RuleSet.objects.get(version=1)
     assert decision.note == "Personangreb."
     pending.refresh_from_db()
-    assert pending.status == ContributionStatus.REJECTED
+    assert pending.status == PostStatus.REJECTED
     assert pending.text == "Fjern cykelstien!"  # the text itself never changes
 
     # The author is told: the decision, the rules, and how to ask for a review.
@@ -64,7 +64,7 @@ def test_rejecting_cites_rules_and_the_rule_set_version(
 
 
 def test_a_rejection_without_a_rule_is_refused(
-    client: Client, alice: User, pending: Contribution, signed_in: SignIn
+    client: Client, alice: User, pending: Post, signed_in: SignIn
 ) -> None:
     signed_in(client, alice)
     response = client.post(f"/staff/moderation/{pending.pk}/decide/", {"decision": "reject"})
@@ -72,11 +72,11 @@ def test_a_rejection_without_a_rule_is_refused(
     assert "must cite at least one rule" in response.content.decode()
     assert not Decision.objects.exists()
     pending.refresh_from_db()
-    assert pending.status == ContributionStatus.PENDING
+    assert pending.status == PostStatus.PENDING
 
 
 def test_approving_publishes_the_contribution(
-    client: Client, alice: User, pending: Contribution, open_dialogue: Dialogue, signed_in: SignIn
+    client: Client, alice: User, pending: Post, open_dialogue: Dialogue, signed_in: SignIn
 ) -> None:
     signed_in(client, alice)
     client.post(f"/staff/moderation/{pending.pk}/decide/", {"decision": "approve"})
@@ -86,7 +86,7 @@ def test_approving_publishes_the_contribution(
 def test_referring_mails_customer_service_and_tells_the_citizen_where_it_went(
     client: Client,
     alice: User,
-    pending: Contribution,
+    pending: Post,
     signed_in: SignIn,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -110,7 +110,7 @@ def test_referring_mails_customer_service_and_tells_the_citizen_where_it_went(
 def test_no_notice_goes_to_an_unconfirmed_address(
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     contribution = contribute(open_dialogue, email="unconfirmed@example.org")
@@ -120,7 +120,7 @@ def test_no_notice_goes_to_an_unconfirmed_address(
 
 
 def test_a_second_decision_is_refused_and_the_first_stands(
-    client: Client, alice: User, moritz: User, pending: Contribution, signed_in: SignIn
+    client: Client, alice: User, moritz: User, pending: Post, signed_in: SignIn
 ) -> None:
     actions.approve_contribution(contribution=pending, moderator=moritz)
     signed_in(client, alice)
@@ -132,11 +132,11 @@ def test_a_second_decision_is_refused_and_the_first_stands(
     assert "already handled by Moritz" in response.content.decode()
     assert Decision.objects.count() == 1
     pending.refresh_from_db()
-    assert pending.status == ContributionStatus.APPROVED
+    assert pending.status == PostStatus.APPROVED
 
 
 def test_the_action_itself_refuses_a_decided_contribution(
-    alice: User, moritz: User, pending: Contribution
+    alice: User, moritz: User, pending: Post
 ) -> None:
     actions.approve_contribution(contribution=pending, moderator=moritz)
     with pytest.raises(AlreadyDecided):
@@ -144,7 +144,7 @@ def test_the_action_itself_refuses_a_decided_contribution(
 
 
 def test_only_moderators_decide(
-    client: Client, bob: User, olga: User, pending: Contribution, signed_in: SignIn
+    client: Client, bob: User, olga: User, pending: Post, signed_in: SignIn
 ) -> None:
     for person in (bob, olga):
         c = signed_in(Client(), person)
@@ -160,7 +160,7 @@ def test_post_moderation_can_still_remove_a_visible_contribution(
     client: Client,
     alice: User,
     make_dialogue: Callable[..., Dialogue],
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     dialogue = make_dialogue(moderation_mode="post")
     contribution = contribute(dialogue, "Synligt med det samme")
@@ -173,15 +173,15 @@ def test_queue_shows_the_oldest_first_within_a_priority(
     client: Client,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     signed_in: SignIn,
 ) -> None:
     first = contribute(open_dialogue, "Første")
     second = contribute(open_dialogue, "Anden")
     urgent = contribute(open_dialogue, "Haster")
     # Ordering alone is under test here: give the priorities explicitly.
-    Contribution.objects.filter(dialogue=open_dialogue).update(priority=0)
-    Contribution.objects.filter(pk=urgent.pk).update(priority=3)
+    Post.objects.filter(dialogue=open_dialogue).update(priority=0)
+    Post.objects.filter(pk=urgent.pk).update(priority=3)
     signed_in(client, alice)
     items = client.get("/staff/moderation/").context["items"]
     assert [i.pk for i in items] == [urgent.pk, first.pk, second.pk]

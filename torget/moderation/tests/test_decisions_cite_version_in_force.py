@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from torget.accounts.models import Organisation, User
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.dialogues.models import Contribution, ContributionStatus, Dialogue
+from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.livechat.actions import reject_question
 from torget.livechat.models import ChatSession, Question, QuestionStatus
 from torget.moderation import actions
@@ -28,7 +28,7 @@ def test_decisions_cite_the_version_in_force_at_their_time(
     adam: User,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     # Given version 2 starting in an hour,
     now = timezone.now()
@@ -61,7 +61,7 @@ def test_a_rule_of_a_version_not_in_force_is_refused(
     adam: User,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     # Given version 2, which adds NO_CAPS and drops RESPECT, starting in an hour,
     now = timezone.now()
@@ -85,7 +85,7 @@ def test_a_rule_of_a_version_not_in_force_is_refused(
     assert (early.value.rule_set.version, early.value.codes) == (1, ["NO_CAPS"])
     assert (late.value.rule_set.version, late.value.codes) == (2, ["RESPECT"])
     post.refresh_from_db()
-    assert post.status == ContributionStatus.PENDING
+    assert post.status == PostStatus.PENDING
     assert not Decision.objects.exists()
     assert ArchiveEntry.objects.count() == entries
 
@@ -96,7 +96,7 @@ def test_the_queue_refuses_a_code_the_version_in_force_lacks(
     adam: User,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     signed_in: SignIn,
 ) -> None:
     publish_version_2(organisation, adam, start=timezone.now() + timedelta(hours=1))
@@ -110,7 +110,7 @@ def test_the_queue_refuses_a_code_the_version_in_force_lacks(
     assert response.status_code == 400
     assert "NO_CAPS is not one of the available choices" in response.content.decode()
     post.refresh_from_db()
-    assert post.status == ContributionStatus.PENDING
+    assert post.status == PostStatus.PENDING
     assert not Decision.objects.exists()
 
 

@@ -69,7 +69,7 @@ def test_the_migration_gives_an_authority_without_rules_the_defaults(db: None) -
 
     # when the data migration runs,
     migration = importlib.import_module(
-        "torget.moderation.migrations.0004_every_authority_has_rules_in_force"
+        "torget.moderation.migrations.0005_every_authority_has_rules_in_force"
     )
     migration.forwards(apps, None)
 

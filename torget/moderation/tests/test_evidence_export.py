@@ -19,7 +19,7 @@ from django.test import Client
 
 from torget.accounts.models import User
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation.models import ThreatMark
 
@@ -32,7 +32,7 @@ def threat(
     alice: User,
     bob: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> ThreatMark:
     contribution = contribute(open_dialogue, THREAT, display_name="Anonym", email="x@example.org")
     # Other people's posts arrive in between: their links are in the proof, their records not.

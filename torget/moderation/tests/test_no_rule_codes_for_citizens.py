@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from torget.accounts.models import User
 from torget.dialogues import actions as dialogue_actions
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation.defaults import DEFAULT_RULES
 from torget.moderation.models import BlockScope
@@ -33,7 +33,7 @@ def test_no_code_on_citizens_pages_or_in_their_mails(
     client: Client,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     # Given Carla's post rejected citing two rules, and her blocked,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from torget.accounts.models import Organisation, User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import reject_contribution
 from torget.moderation.defaults import DEFAULT_RULES
 from torget.moderation.tests.html_tables import row_for, table_rows, title
@@ -28,7 +28,7 @@ def _priority_list(page: str) -> str:
 
 
 def test_the_transparency_page_lists_the_priority_rules_and_marks_their_rows(
-    client: Client, alice: User, open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    client: Client, alice: User, open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     # Given one rejection under a priority rule and one under an ordinary rule,
     reject_contribution(

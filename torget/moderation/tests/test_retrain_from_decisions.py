@@ -12,15 +12,13 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from torget.accounts.models import Organisation, User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import approve_contribution, reject_contribution
 from torget.moderation.training_data import decision_examples
 from torget.screening.classifier import load_model, reload_models
 
 
-def _decide(
-    dialogue: Dialogue, contribute: Callable[..., Contribution], alice: User, n: int
-) -> None:
+def _decide(dialogue: Dialogue, contribute: Callable[..., Post], alice: User, n: int) -> None:
     for i in range(n):
         kind = contribute(dialogue, f"Du er en idiot og et fjols nummer {i}", language="sv")
         reject_contribution(contribution=kind, moderator=alice, rule_codes=["RESPECT"])
@@ -33,7 +31,7 @@ def _decide(
 def test_examples_come_from_tone_rules_and_approvals_only(
     organisation: Organisation,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
 ) -> None:
     _decide(open_dialogue, contribute, alice, 2)
@@ -46,7 +44,7 @@ def test_examples_come_from_tone_rules_and_approvals_only(
 def test_too_few_decisions_keep_the_current_model(
     organisation: Organisation,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
     tmp_path: Path,
 ) -> None:
@@ -59,7 +57,7 @@ def test_too_few_decisions_keep_the_current_model(
 def test_retraining_writes_a_swedish_model_that_screening_uses(
     organisation: Organisation,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     alice: User,
     tmp_path: Path,
 ) -> None:

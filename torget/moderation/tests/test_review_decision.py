@@ -13,7 +13,7 @@ from django.test import Client
 
 from torget.accounts.models import User
 from torget.archive.models import ArchiveEntry, EntryKind, Hold
-from torget.dialogues.models import Contribution, ContributionStatus
+from torget.dialogues.models import Post, PostStatus
 from torget.moderation import actions
 from torget.moderation.models import Decision, DecisionKind, ReviewOutcome, ReviewRequest
 from torget.moderation.tests.conftest import CARLA
@@ -22,7 +22,7 @@ StaffAs = Callable[[User], Client]
 
 
 @pytest.fixture
-def review(client: Client, rejected: Contribution, review_path: str) -> ReviewRequest:
+def review(client: Client, rejected: Post, review_path: str) -> ReviewRequest:
     client.post(review_path, {"reason": "Det var satire, ikke et angreb."})
     mail.outbox.clear()
     return ReviewRequest.objects.get()
@@ -60,7 +60,7 @@ def test_the_action_itself_refuses_the_same_moderator(alice: User, review: Revie
 def test_overturning_publishes_through_a_new_decision_and_tells_the_author(
     moritz: User,
     review: ReviewRequest,
-    rejected: Contribution,
+    rejected: Post,
     staff_as: StaffAs,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -82,7 +82,7 @@ def test_overturning_publishes_through_a_new_decision_and_tells_the_author(
     new = Decision.objects.exclude(pk=first.pk).get()
     assert (new.kind, new.moderator) == (DecisionKind.APPROVE, moritz)
     rejected.refresh_from_db()
-    assert rejected.status == ContributionStatus.APPROVED
+    assert rejected.status == PostStatus.APPROVED
     review.refresh_from_db()
     assert (review.outcome, review.decided_by, review.new_decision) == (
         ReviewOutcome.OVERTURNED,
@@ -105,7 +105,7 @@ def test_overturning_publishes_through_a_new_decision_and_tells_the_author(
 def test_upholding_keeps_the_decision_releases_the_hold_and_tells_the_author(
     moritz: User,
     review: ReviewRequest,
-    rejected: Contribution,
+    rejected: Post,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,7 +118,7 @@ def test_upholding_keeps_the_decision_releases_the_hold_and_tells_the_author(
 
     assert Decision.objects.count() == 1
     rejected.refresh_from_db()
-    assert rejected.status == ContributionStatus.REJECTED
+    assert rejected.status == PostStatus.REJECTED
     review.refresh_from_db()
     assert review.outcome == ReviewOutcome.UPHELD
     assert review.new_decision is None

@@ -12,7 +12,7 @@ from django.test import Client
 
 from torget.accounts.models import User
 from torget.archive.models import ArchiveContent, ArchiveEntry, EntryKind, Hold, HoldReason
-from torget.dialogues.models import Contribution
+from torget.dialogues.models import Post
 from torget.moderation import actions
 from torget.moderation.models import ReviewRequest
 from torget.moderation.tests.conftest import CARLA, decision_notice
@@ -21,14 +21,14 @@ StaffAs = Callable[[User], Client]
 
 
 def test_the_notice_links_to_a_review_request_instead_of_an_address(
-    rejected: Contribution, review_path: str
+    rejected: Post, review_path: str
 ) -> None:
     assert "ask for a review" in decision_notice()
     assert review_path.startswith("/rules/review/")
 
 
 def test_the_author_asks_for_a_review_and_it_is_registered(
-    client: Client, rejected: Contribution, review_path: str
+    client: Client, rejected: Post, review_path: str
 ) -> None:
     # Given the link from the notice
     page = client.get(review_path)
@@ -62,7 +62,7 @@ def test_the_author_asks_for_a_review_and_it_is_registered(
 
 
 def test_a_second_request_gets_a_clear_answer_and_stores_nothing(
-    client: Client, rejected: Contribution, review_path: str
+    client: Client, rejected: Post, review_path: str
 ) -> None:
     client.post(review_path, {"reason": "Første gang."})
     response = client.post(review_path, {"reason": "Anden gang."})
@@ -74,7 +74,7 @@ def test_a_second_request_gets_a_clear_answer_and_stores_nothing(
 
 
 def test_a_request_without_a_reason_is_refused_with_an_error_summary(
-    client: Client, rejected: Contribution, review_path: str
+    client: Client, rejected: Post, review_path: str
 ) -> None:
     response = client.post(review_path, {"reason": "  "})
     assert response.status_code == 400
@@ -84,9 +84,7 @@ def test_a_request_without_a_reason_is_refused_with_an_error_summary(
     assert not ReviewRequest.objects.exists()
 
 
-def test_a_forged_link_stores_nothing(
-    client: Client, rejected: Contribution, review_path: str
-) -> None:
+def test_a_forged_link_stores_nothing(client: Client, rejected: Post, review_path: str) -> None:
     forged = review_path[:-3] + "xx/"
     response = client.post(forged, {"reason": "Jeg prøver."})
     assert response.status_code == 400
@@ -97,7 +95,7 @@ def test_a_forged_link_stores_nothing(
 def test_the_request_appears_in_the_moderation_queue(
     client: Client,
     moritz: User,
-    rejected: Contribution,
+    rejected: Post,
     review_path: str,
     staff_as: StaffAs,
 ) -> None:
@@ -112,7 +110,7 @@ def test_the_request_appears_in_the_moderation_queue(
 
 
 def test_an_approval_carries_no_review_link(
-    alice: User, carlas: Contribution, django_capture_on_commit_callbacks: Any
+    alice: User, carlas: Post, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         actions.approve_contribution(contribution=carlas, moderator=alice)

@@ -14,7 +14,7 @@ from django.test import Client
 from torget.accounts.models import Organisation, Role, User
 from torget.archive.models import ArchiveEntry, EntryKind, Hold, HoldReason
 from torget.conftest import make_person
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.models import ThreatMark
 from torget.moderation.queries import moderation_queue
 from torget.screening.flags import Priority
@@ -40,12 +40,12 @@ def test_marking_puts_the_post_first_holds_it_and_tells_the_politician(
     alice: User,
     bob_with_address: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     older = contribute(open_dialogue, "Linjeføring A, tak.")
     threat = contribute(open_dialogue, THREAT)
-    Contribution.objects.update(priority=Priority.NONE)  # screening's advice aside
+    Post.objects.update(priority=Priority.NONE)  # screening's advice aside
     assert list(moderation_queue(open_dialogue.organisation)) == [older, threat]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,7 +87,7 @@ def test_only_one_of_the_authoritys_politicians_can_be_named(
     olga: User,
     bob: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     who: str,
 ) -> None:
     elsewhere = Organisation.objects.create(
@@ -124,7 +124,7 @@ def test_only_one_of_the_authoritys_politicians_can_be_named(
 
 
 def test_marking_twice_for_the_same_politician_changes_nothing(
-    staff: Client, bob: User, open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    staff: Client, bob: User, open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     contribution = contribute(open_dialogue, THREAT)
     staff.post(f"/staff/moderation/{contribution.pk}/threat/", {"politician": bob.pk})

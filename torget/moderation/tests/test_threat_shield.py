@@ -10,7 +10,7 @@ from django.test import Client
 
 from torget.accounts.models import Organisation, Role, User
 from torget.conftest import make_person
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
 from torget.moderation.models import ThreatDisclosure, ThreatMark
 
@@ -20,7 +20,7 @@ THREAT = "Jeg ved hvor du bor, Bob."
 
 @pytest.fixture
 def threat(
-    alice: User, bob: User, open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    alice: User, bob: User, open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> ThreatMark:
     return actions.mark_threat(
         contribution=contribute(open_dialogue, THREAT), politician=bob, moderator=alice

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pytest_django import Settings
 
 from torget.accounts.models import User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.livechat.actions import approve_question, assign_question, reject_question
 from torget.livechat.models import ChatSession, Question
 from torget.moderation.actions import approve_contribution, refer_contribution, reject_contribution
@@ -31,7 +31,7 @@ def test_a_decision_just_after_local_midnight_on_the_first_counts_in_the_new_mon
     settings: Settings,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     # Given a server that keeps its clock in UTC, and Testby Kommune in Europe/Copenhagen,
     settings.TIME_ZONE = "UTC"
@@ -80,7 +80,7 @@ def test_a_decision_just_after_local_midnight_on_the_first_counts_in_the_new_mon
 
 
 def test_a_decision_citing_two_rules_counts_under_each_but_once_in_the_total(
-    client: Client, alice: User, open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    client: Client, alice: User, open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     # Given a rejection citing two rules and another citing one,
     reject_contribution(
@@ -105,7 +105,7 @@ def test_a_decision_citing_two_rules_counts_under_each_but_once_in_the_total(
 
 
 def test_decisions_older_than_a_year_are_left_out(
-    client: Client, alice: User, open_dialogue: Dialogue, contribute: Callable[..., Contribution]
+    client: Client, alice: User, open_dialogue: Dialogue, contribute: Callable[..., Post]
 ) -> None:
     # Given one rejection thirteen months ago,
     start = _start_of_this_month_in_copenhagen()
@@ -128,7 +128,7 @@ def test_decisions_on_live_chat_questions_count_with_those_on_contributions(
     bob: User,
     vera: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
     chat: ChatSession,
     ask: Callable[..., Question],
 ) -> None:

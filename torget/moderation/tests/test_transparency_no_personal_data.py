@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.test import Client
 
 from torget.accounts.models import User
-from torget.dialogues.models import Contribution, Dialogue
+from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import refer_contribution, reject_contribution
 from torget.moderation.tests.html_tables import title
 
@@ -17,7 +17,7 @@ def test_no_text_name_note_or_reference_reaches_the_page(
     client: Client,
     alice: User,
     open_dialogue: Dialogue,
-    contribute: Callable[..., Contribution],
+    contribute: Callable[..., Post],
 ) -> None:
     # Given Carla's contribution, rejected by Alice with a note, and another one referred,
     carla = contribute(

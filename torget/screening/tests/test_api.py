@@ -62,9 +62,11 @@ def test_priority_threat_then_personal_data_then_the_rest_then_nothing() -> None
     assert Priority.THREAT > Priority.PERSONAL_DATA > Priority.OTHER > Priority.NONE
 
 
-def test_screening_never_holds_for_anything_but_a_national_id() -> None:
-    assert not screen("Jeg ved hvor du bor. Ring 22 33 44 55", today=TODAY).should_hold
+def test_screening_holds_for_a_national_id_or_a_threat_and_nothing_else() -> None:
     assert screen("cpr 010190-1234", today=TODAY).should_hold
+    assert screen("Jeg ved hvor du bor.", today=TODAY).should_hold
+    assert not screen("Ring 22 33 44 55 eller skriv til ib@example.dk", today=TODAY).should_hold
+    assert not screen("Se mere på kommune.dk", today=TODAY).should_hold
 
 
 def test_the_offensive_flag_follows_the_model_threshold() -> None:

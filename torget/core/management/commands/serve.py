@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandParser
 GRACEFUL_SHUTDOWN_SECONDS = 5
 # With --workers, the supervisor restarts a worker that does not answer its ping in time.
 # uvicorn's 5 s is too short for a worker that is busy writing to thousands of viewers on a
-# loaded machine: it was killed mid-broadcast (bench/live_fanout.py, 10,000 viewers), which
-# cut every one of its viewers. A worker that is really stuck is still replaced.
+# loaded machine: killed mid-broadcast, it cuts every one of its viewers, who then all
+# reconnect at once. A worker that is really stuck is still replaced.
 WORKER_HEALTHCHECK_SECONDS = 60
 # Connections waiting to be accepted. After a restart every browser reconnects at once; the
 # kernel caps this at net.core.somaxconn (4096 on Debian).

@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         moved = advance_dialogues()
         chats = chat_actions.close_due_chats()
-        forgotten = forget_old_client_hashes() + chat_actions.forget_old_client_hashes()
+        forgotten = forget_old_client_hashes()
         ended = record_ended_blocks()
         self.stdout.write(
             f"{moved} dialogue(s) changed state; {chats} live chat(s) closed; "

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0004_every_authority_has_rules_in_force"),
+        ("moderation", "0005_every_authority_has_rules_in_force"),
     ]
 
     operations = [

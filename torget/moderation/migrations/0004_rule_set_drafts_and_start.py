@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('moderation', '0002_reviews_blocks_threats'),
+        ('moderation', '0003_decisions_point_at_posts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -48,7 +48,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
-        ("moderation", "0003_rule_set_drafts_and_start"),
+        ("moderation", "0004_rule_set_drafts_and_start"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]
