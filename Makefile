@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# How often `make run` writes what the clock implies (opening, closing, "not reached").
+TICK_EVERY ?= 30
 CHROMIUM ?= /usr/bin/chromium
 # The demo and the checks run in development mode unless told otherwise.
 export DEBUG ?= true
@@ -21,9 +23,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 ## run: migrate the embedded SQLite database, load the demo authority, serve on 127.0.0.1:$(PORT)
+## with `torget tick` every $(TICK_EVERY) s beside the server (cron does it in production)
 run: $(STAMP)
 	$(BIN)/torget migrate --no-input
 	$(BIN)/torget demo
+	@$(BIN)/torget tick --every $(TICK_EVERY) & tick=$$!; \
+	trap 'kill $$tick 2>/dev/null; wait $$tick 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(BIN)/torget serve
 
 demo: $(STAMP)

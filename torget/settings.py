@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "torget.realtime",
     "torget.livechat",
     "torget.demo",
+    "torget.site",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "torget.dialogues.middleware.ClockMiddleware",
 ]
 
 ROOT_URLCONF = "torget.urls"

@@ -13,7 +13,7 @@ admin.site.__class__ = OTPAdminSite
 urlpatterns = [
     path("", include("torget.dialogues.urls")),
     path("", include("torget.livechat.urls")),
-    path("", include("torget.core.urls")),
+    path("", include("torget.site.urls")),
     path("transparency/", transparency_page, name="transparency"),
     path("rules/", include("torget.moderation.urls")),
     path("staff/moderation/", include("torget.moderation.staff_urls")),

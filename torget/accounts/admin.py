@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from torget.accounts.models import Committee, Organisation, Party, RoleGrant, User
+from torget.accounts.models import (
+    AccessibilityStatement,
+    Committee,
+    Country,
+    Organisation,
+    Party,
+    RoleGrant,
+    User,
+)
 
 
 @admin.register(Organisation)
@@ -36,4 +44,17 @@ class PersonAdmin(UserAdmin[User]):
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         ("Torget", {"fields": ("organisation", "party", "committees")}),
+    )
+
+
+# The authority's accessibility statement is edited here by its administrators.
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(admin.ModelAdmin[AccessibilityStatement]):
+    list_display = ["organisation", "compliance", "updated_on", "assessed_on"]
+    fieldsets = (
+        (None, {"fields": ("organisation", "compliance")}),
+        (None, {"fields": ("known_defects", "disproportionate_burden", "assessment_method")}),
+        (None, {"fields": ("feedback_email", "feedback_phone", "defect_report_url")}),
+        (Country.DENMARK.label, {"fields": ("was_tool_url",)}),
+        (None, {"fields": ("prepared_on", "updated_on", "assessed_on")}),
     )

@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from torget.accounts.models import Organisation, Role, User
+from torget.accounts.models import AccessibilityStatement, Organisation, Role, User
 from torget.browser.conftest import (
     AxeAudit,
     NewContext,
@@ -28,7 +28,6 @@ from torget.browser.conftest import (
     submit,
 )
 from torget.conftest import PASSWORD, make_person
-from torget.core.models import AccessibilityStatement
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Dialogue, Post
 from torget.moderation.actions import approve_contribution, reject_contribution

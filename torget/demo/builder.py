@@ -15,8 +15,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from torget.accounts.actions import grant_roles
-from torget.accounts.models import Committee, Organisation, Party, Role, User
-from torget.core.models import AccessibilityStatement, Compliance
+from torget.accounts.models import (
+    AccessibilityStatement,
+    Committee,
+    Compliance,
+    Organisation,
+    Party,
+    Role,
+    User,
+)
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel, Post
@@ -200,7 +207,11 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
     people["birgit"].committees.add(
         committees["Teknik- og Miljøudvalget"], committees["Økonomiudvalget"]
     )
-    people["frederik"].committees.add(committees["Børne- og Skoleudvalget"])
+    # Every public demo dialogue has a politician on its commissioning committee, so each
+    # politician's staff overview shows their committees' dialogues.
+    people["frederik"].committees.add(
+        committees["Børne- og Skoleudvalget"], committees["Kultur- og Fritidsudvalget"]
+    )
 
     owner, alice = people["dorte"], people["alice"]
     day = timedelta(days=1)

@@ -27,7 +27,7 @@ from torget.archive.actions import NewEntry, append_entry, append_many
 from torget.archive.models import Channel, EntryKind
 from torget.core.groupcommit import GroupCommit
 from torget.core.mail import send_on_commit
-from torget.dialogues.lifecycle import check_transition
+from torget.dialogues.lifecycle import check_transition, clock_moves
 from torget.dialogues.models import (
     Dialogue,
     DialogueEvent,
@@ -173,6 +173,7 @@ def edit_dialogue(
 ) -> Dialogue:
     """Change the mission card; the event keeps the earlier value of every changed field."""
     now = now or timezone.now()
+    _catch_up(dialogue, now)
     changes: dict[str, Any] = {}
     for field, value in card.items():
         before = getattr(dialogue, field)
@@ -194,46 +195,59 @@ def edit_dialogue(
 @transaction.atomic
 def schedule_dialogue(*, dialogue: Dialogue, actor: User, now: datetime | None = None) -> None:
     now = now or timezone.now()
+    _catch_up(dialogue, now)
     _transition(dialogue=dialogue, to_state=DialogueState.SCHEDULED, actor=actor, at=now)
     _advance_one(dialogue, now, not_before=now)
 
 
 @transaction.atomic
 def unschedule_dialogue(*, dialogue: Dialogue, actor: User, now: datetime | None = None) -> None:
-    _transition(
-        dialogue=dialogue, to_state=DialogueState.DRAFT, actor=actor, at=now or timezone.now()
-    )
+    now = now or timezone.now()
+    _catch_up(dialogue, now)
+    _transition(dialogue=dialogue, to_state=DialogueState.DRAFT, actor=actor, at=now)
 
 
 @transaction.atomic
 def close_dialogue(*, dialogue: Dialogue, actor: User, now: datetime | None = None) -> None:
     """Close early, before the announced closing time."""
-    _transition(
-        dialogue=dialogue, to_state=DialogueState.CLOSED, actor=actor, at=now or timezone.now()
-    )
+    now = now or timezone.now()
+    _catch_up(dialogue, now)
+    _transition(dialogue=dialogue, to_state=DialogueState.CLOSED, actor=actor, at=now)
 
 
 @transaction.atomic
 def archive_dialogue(*, dialogue: Dialogue, actor: User, now: datetime | None = None) -> None:
-    _transition(
-        dialogue=dialogue, to_state=DialogueState.ARCHIVED, actor=actor, at=now or timezone.now()
-    )
+    now = now or timezone.now()
+    _catch_up(dialogue, now)
+    _transition(dialogue=dialogue, to_state=DialogueState.ARCHIVED, actor=actor, at=now)
 
 
 def _advance_one(dialogue: Dialogue, now: datetime, *, not_before: datetime | None = None) -> None:
     """Apply the clock's moves, recorded at the announced time (not when we noticed), but never
     before ``not_before``: a dialogue scheduled after its opening time opens when scheduled."""
-    floor = not_before or dialogue.opens_at
-    if dialogue.state == DialogueState.SCHEDULED and dialogue.opens_at <= now:
-        at = max(dialogue.opens_at, floor)
-        _transition(dialogue=dialogue, to_state=DialogueState.OPEN, actor=None, at=at)
-    if dialogue.state == DialogueState.OPEN and dialogue.closes_at <= now:
-        at = max(dialogue.closes_at, floor)
-        _transition(dialogue=dialogue, to_state=DialogueState.CLOSED, actor=None, at=at)
+    for to_state, announced in clock_moves(dialogue, now):
+        at = announced if not_before is None else max(announced, not_before)
+        _transition(dialogue=dialogue, to_state=to_state, actor=None, at=at)
+
+
+def _catch_up(dialogue: Dialogue, now: datetime) -> None:
+    """Lock the dialogue's row for the caller's transaction, read its state and times afresh
+    into ``dialogue``, and write the moves the clock owes it: a step a person asks for starts
+    from the state the announced times imply (the one the page showed), and the history keeps
+    the clock's move at its announced time before the person's."""
+    state, opens_at, closes_at = (
+        Dialogue.objects.select_for_update()
+        .filter(pk=dialogue.pk)
+        .values_list("state", "opens_at", "closes_at")
+        .get()
+    )
+    dialogue.state, dialogue.opens_at, dialogue.closes_at = state, opens_at, closes_at
+    _advance_one(dialogue, now)
 
 
 def advance_dialogues(*, now: datetime | None = None) -> int:
-    """Open and close dialogues whose announced time has come. Returns how many moved."""
+    """Open and close dialogues whose announced time has come (``torget tick``). Returns how
+    many moved; a second run at the same moment moves none."""
     now = now or timezone.now()
     due = Q(state=DialogueState.SCHEDULED, opens_at__lte=now) | Q(
         state=DialogueState.OPEN, closes_at__lte=now
@@ -543,6 +557,7 @@ def save_feedback_report(
 ) -> FeedbackReport:
     """Write or rework the draft report. A published report is fixed (the view refuses)."""
     now = now or timezone.now()
+    _catch_up(dialogue, now)
     report, _created = FeedbackReport.objects.update_or_create(
         dialogue=dialogue,
         published_at__isnull=True,
@@ -583,6 +598,9 @@ def publish_feedback_report(
     """
     now = now or timezone.now()
     dialogue = Dialogue.objects.select_for_update().get(pk=report.dialogue_id)
+    # A dialogue past its closing time that tick has not closed yet is closed first, at
+    # the announced time, so the report follows the close in its history.
+    _advance_one(dialogue, now)
     report.published_at = now
     report.save(update_fields=["published_at"])
     _transition(dialogue=dialogue, to_state=DialogueState.FEEDBACK_PUBLISHED, actor=actor, at=now)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Field, Q, QuerySet
+from django.db.models import Count, Field, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from torget.accounts.models import Organisation
+from torget.accounts.models import Organisation, User
 from torget.accounts.permissions import AnyUser
 from torget.dialogues.models import (
     VISIBLE_STATUSES,
@@ -21,6 +22,11 @@ from torget.dialogues.models import (
 )
 from torget.dialogues.permissions import can_edit_dialogue, can_view_dialogue_in_staff
 
+# A dialogue's contributions are the posts made to it on its own page (or typed in for it);
+# a chat's questions belong to their chat's thread and are counted there.
+ON_THE_PAGE = Q(posts__thread__isnull=True)
+PUBLISHED = Q(posts__status__in=VISIBLE_STATUSES)
+
 LISTED_STATES = (
     DialogueState.SCHEDULED,
     DialogueState.OPEN,
@@ -29,12 +35,15 @@ LISTED_STATES = (
     DialogueState.ARCHIVED,
 )
 
+# States in which a promised feedback date can still be missed: no report is published yet.
+FEEDBACK_PENDING_STATES = (DialogueState.SCHEDULED, DialogueState.OPEN, DialogueState.CLOSED)
+
 
 def public_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
     return (
         Dialogue.objects.filter(organisation=organisation, state__in=LISTED_STATES)
         .select_related("commissioned_by")
-        .annotate(published_count=Count("posts", filter=Q(posts__status__in=VISIBLE_STATUSES)))
+        .annotate(published_count=Count("posts", filter=ON_THE_PAGE & PUBLISHED))
         .order_by("closes_at")
     )
 
@@ -148,7 +157,9 @@ def stored_contribution_reference(submission_token: uuid.UUID) -> str | None:
 
 
 def published_contributions(dialogue: Dialogue) -> QuerySet[Post]:
-    return dialogue.posts.filter(status__in=VISIBLE_STATUSES).order_by("created_at", "pk")
+    return dialogue.posts.filter(thread__isnull=True, status__in=VISIBLE_STATUSES).order_by(
+        "created_at", "pk"
+    )
 
 
 def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialogue]:
@@ -157,7 +168,7 @@ def overdue_feedback(organisation: Organisation, today: date) -> QuerySet[Dialog
         Dialogue.objects.filter(
             organisation=organisation,
             feedback_due__lt=today,
-            state__in=(DialogueState.SCHEDULED, DialogueState.OPEN, DialogueState.CLOSED),
+            state__in=FEEDBACK_PENDING_STATES,
         )
         .select_related("owner")
         .order_by("feedback_due")
@@ -169,7 +180,64 @@ def staff_dialogues(organisation: Organisation) -> QuerySet[Dialogue]:
         Dialogue.objects.filter(organisation=organisation)
         .select_related("owner", "commissioned_by")
         .annotate(
-            contribution_count=Count("posts"),
+            contribution_count=Count("posts", filter=ON_THE_PAGE),
         )
         .order_by("-created_at")
     )
+
+
+LATEST_FOR_COMMITTEE = 3
+
+
+@dataclass(frozen=True)
+class CommitteeDialogue:
+    """A dialogue as a member of its commissioning committee follows it: what the public
+    sees, and how many contributions came in, published or not."""
+
+    dialogue: Dialogue
+    published_count: int
+    received_count: int
+    latest_published: list[Post]
+    feedback_overdue: bool
+
+
+def committee_dialogues(
+    user: User, organisation: Organisation, today: date, *, latest: int = LATEST_FOR_COMMITTEE
+) -> list[CommitteeDialogue]:
+    """The public dialogues commissioned by a committee ``user`` sits on, the newest closing
+    first, each with its counts and its ``latest`` newest published contributions: two
+    queries however many dialogues and contributions there are (one when there are none).
+    Unpublished contributions are only counted; their texts are not read."""
+    dialogues = (
+        Dialogue.objects.filter(
+            organisation=organisation,
+            state__in=LISTED_STATES,
+            commissioned_by__in=user.committees.values("pk"),
+        )
+        .select_related("commissioned_by")
+        .annotate(
+            published_count=Count("posts", filter=ON_THE_PAGE & PUBLISHED),
+            received_count=Count("posts", filter=ON_THE_PAGE),
+        )
+        .prefetch_related(
+            Prefetch(
+                "posts",
+                queryset=Post.objects.filter(thread__isnull=True, status__in=VISIBLE_STATUSES)
+                .only("dialogue", "reference", "display_name", "text", "screening", "created_at")
+                .order_by("-created_at", "-pk")[:latest],
+                to_attr="latest_published",
+            )
+        )
+        .order_by("-closes_at", "pk")
+    )
+    return [
+        CommitteeDialogue(
+            dialogue=dialogue,
+            published_count=dialogue.published_count,
+            received_count=dialogue.received_count,
+            latest_published=dialogue.latest_published,
+            feedback_overdue=dialogue.feedback_due < today
+            and dialogue.state in FEEDBACK_PENDING_STATES,
+        )
+        for dialogue in dialogues
+    ]

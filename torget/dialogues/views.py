@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +29,7 @@ from torget.dialogues.forms import (
     MissionCardForm,
     OfflineInputForm,
 )
+from torget.dialogues.lifecycle import IllegalTransition, effective_state
 from torget.dialogues.models import Dialogue, DialogueState, OfflineSource, Post
 from torget.dialogues.permissions import (
     can_archive_dialogue,
@@ -34,11 +37,13 @@ from torget.dialogues.permissions import (
     can_create_dialogue,
     can_edit_dialogue,
     can_enter_offline_input,
+    can_follow_committee_dialogues,
     can_schedule_dialogue,
     can_unschedule_dialogue,
     can_write_feedback,
 )
 from torget.dialogues.queries import (
+    committee_dialogues,
     get_dialogue_for,
     get_dialogue_for_submission,
     get_public_dialogue,
@@ -56,18 +61,19 @@ CONTRIBUTIONS_PER_PAGE = 50
 def dialogue_list(request: TorgetRequest) -> HttpResponse:
     if request.organisation is None:
         return render(request, "dialogues/not_set_up.html", status=503)
-    dialogues = list(public_dialogues(request.organisation))
-    groups = {
-        "open": [d for d in dialogues if d.state == DialogueState.OPEN],
-        "upcoming": [d for d in dialogues if d.state == DialogueState.SCHEDULED],
-        "closed": [
-            d
-            for d in dialogues
-            if d.state
-            in (DialogueState.CLOSED, DialogueState.FEEDBACK_PUBLISHED, DialogueState.ARCHIVED)
-        ],
-    }
+    now = timezone.now()
+    groups: dict[str, list[dict[str, object]]] = {"open": [], "upcoming": [], "closed": []}
+    for dialogue in public_dialogues(request.organisation):
+        state = effective_state(dialogue, now)
+        group = {DialogueState.OPEN: "open", DialogueState.SCHEDULED: "upcoming"}.get(
+            state, "closed"
+        )
+        groups[group].append({"dialogue": dialogue, "state": state})
     return render(request, "dialogues/list.html", {"groups": groups})
+
+
+def _with_states(dialogues: list[Dialogue], now: datetime) -> list[dict[str, object]]:
+    return [{"dialogue": d, "state": effective_state(d, now)} for d in dialogues]
 
 
 def _detail_context(
@@ -84,6 +90,7 @@ def _detail_context(
     report = getattr(dialogue, "feedback_report", None)
     return {
         "dialogue": dialogue,
+        "state": effective_state(dialogue, now),
         "accepting": accepting,
         "not_yet_open": now < dialogue.opens_at,
         "form": form if accepting else None,
@@ -218,13 +225,17 @@ def confirm_email(request: TorgetRequest, token: str) -> HttpResponse:
 @staff_required
 def staff_dashboard(request: StaffRequest) -> HttpResponse:
     organisation = request.organisation
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     context: dict[str, object] = {
-        "overdue": list(overdue_feedback(organisation, today)),
-        "dialogues": list(staff_dialogues(organisation)[:50]),
+        "overdue": _with_states(list(overdue_feedback(organisation, today)), now),
+        "dialogues": _with_states(list(staff_dialogues(organisation)[:50]), now),
         "can_create": can_create_dialogue(request.user),
         "queue_count": moderation_queue(organisation).count()
         if can_moderate(request.user)
+        else None,
+        "committee_dialogues": committee_dialogues(request.user, organisation, today)
+        if can_follow_committee_dialogues(request.user)
         else None,
     }
     return render(request, "dialogues/staff/dashboard.html", context)
@@ -270,8 +281,12 @@ def dialogue_edit(request: StaffRequest, pk: int) -> HttpResponse:
 def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     user = request.user
+    now = timezone.now()
     counts = dict(
-        dialogue.posts.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        dialogue.posts.filter(thread__isnull=True)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     report = getattr(dialogue, "feedback_report", None)
     return render(
@@ -279,16 +294,17 @@ def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
         "dialogues/staff/detail.html",
         {
             "dialogue": dialogue,
+            "state": effective_state(dialogue, now),
             "events": dialogue.events.select_related("actor"),
             "counts": counts,
             "report": report,
-            "can_edit": can_edit_dialogue(user, dialogue),
-            "can_schedule": can_schedule_dialogue(user, dialogue),
-            "can_unschedule": can_unschedule_dialogue(user, dialogue),
-            "can_close": can_close_dialogue(user, dialogue),
-            "can_write_feedback": can_write_feedback(user, dialogue),
-            "can_archive": can_archive_dialogue(user, dialogue),
-            "can_enter_offline_input": can_enter_offline_input(user, dialogue),
+            "can_edit": can_edit_dialogue(user, dialogue, now=now),
+            "can_schedule": can_schedule_dialogue(user, dialogue, now=now),
+            "can_unschedule": can_unschedule_dialogue(user, dialogue, now=now),
+            "can_close": can_close_dialogue(user, dialogue, now=now),
+            "can_write_feedback": can_write_feedback(user, dialogue, now=now),
+            "can_archive": can_archive_dialogue(user, dialogue, now=now),
+            "can_enter_offline_input": can_enter_offline_input(user, dialogue, now=now),
         },
     )
 
@@ -298,24 +314,42 @@ def dialogue_staff_detail(request: StaffRequest, pk: int) -> HttpResponse:
 def dialogue_transition(request: StaffRequest, pk: int, move: str) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     user = request.user
-    if move == "schedule" and can_schedule_dialogue(user, dialogue):
-        actions.schedule_dialogue(dialogue=dialogue, actor=user)
-        messages.success(request, _("The dialogue is scheduled and opens at the announced time."))
-    elif move == "unschedule" and can_unschedule_dialogue(user, dialogue):
-        actions.unschedule_dialogue(dialogue=dialogue, actor=user)
-        messages.success(request, _("The dialogue is a draft again."))
-    elif move == "close" and can_close_dialogue(user, dialogue):
-        actions.close_dialogue(dialogue=dialogue, actor=user)
-        messages.success(request, _("The dialogue is closed. No more contributions are accepted."))
-    elif move == "archive" and can_archive_dialogue(user, dialogue):
-        actions.archive_dialogue(dialogue=dialogue, actor=user)
-        messages.success(request, _("The dialogue is archived."))
-    else:
-        messages.error(
-            request,
-            _("That step is not possible for this dialogue in its present state, or not for you."),
-        )
+    now = timezone.now()
+    steps: dict[str, tuple[Callable[..., bool], Callable[..., None], str]] = {
+        "schedule": (
+            can_schedule_dialogue,
+            actions.schedule_dialogue,
+            _("The dialogue is scheduled and opens at the announced time."),
+        ),
+        "unschedule": (
+            can_unschedule_dialogue,
+            actions.unschedule_dialogue,
+            _("The dialogue is a draft again."),
+        ),
+        "close": (
+            can_close_dialogue,
+            actions.close_dialogue,
+            _("The dialogue is closed. No more contributions are accepted."),
+        ),
+        "archive": (
+            can_archive_dialogue,
+            actions.archive_dialogue,
+            _("The dialogue is archived."),
+        ),
+    }
+    refusal = _("That step is not possible for this dialogue in its present state, or not for you.")
+    step = steps.get(move)
+    if step is None or not step[0](user, dialogue, now=now):
+        messages.error(request, refusal)
         return redirect("dialogues:staff-detail", pk=dialogue.pk)
+    act, done = step[1], step[2]
+    try:
+        act(dialogue=dialogue, actor=user, now=now)
+    except IllegalTransition:
+        # Someone else moved it between the check and the row lock; nothing was changed.
+        messages.error(request, refusal)
+    else:
+        messages.success(request, done)
     return redirect("dialogues:staff-detail", pk=dialogue.pk)
 
 
@@ -323,7 +357,8 @@ def dialogue_transition(request: StaffRequest, pk: int, move: str) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def feedback_edit(request: StaffRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
-    if not can_write_feedback(request.user, dialogue):
+    now = timezone.now()
+    if not can_write_feedback(request.user, dialogue, now=now):
         raise PermissionDenied
     report = getattr(dialogue, "feedback_report", None)
     initial = (
@@ -345,10 +380,10 @@ def feedback_edit(request: StaffRequest, pk: int) -> HttpResponse:
                 status=400,
             )
         report = actions.save_feedback_report(
-            dialogue=dialogue, author=request.user, **form.cleaned_data
+            dialogue=dialogue, author=request.user, now=now, **form.cleaned_data
         )
         if "publish" in request.POST:
-            notified = actions.publish_feedback_report(report=report, actor=request.user)
+            notified = actions.publish_feedback_report(report=report, actor=request.user, now=now)
             messages.success(
                 request,
                 _("The feedback report is published. %(count)s participants were notified.")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from torget.accounts.models import Organisation, Role, User
+from torget.accounts.models import Committee, Organisation, Role, User
 from torget.core.forms import CleanTextField, LocalDateTimeInput
 from torget.dialogues.forms import CitizenPostForm
 from torget.livechat.models import RETIRED_SEAT_POSITION, ChatSession, PanelSeat
@@ -70,6 +74,43 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{person.display_name}{party}"
 
 
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes whose groups are fieldsets with a legend, so a screen reader announces the
+    group with each choice (Django's own template gives a group only a bare label)."""
+
+    template_name = "livechat/widgets/grouped_checkboxes.html"
+
+
+class PanelChoices(ModelChoiceIterator):
+    """The politicians on the dialogue's commissioning committee first, then the others;
+    each group keeps the party order. One group, without a heading, when nobody on the list
+    sits on the committee."""
+
+    def __iter__(self) -> Iterator[Any]:
+        field = self.field
+        assert isinstance(field, PanelField)
+        members: list[Any] = []
+        others: list[Any] = []
+        for person in self.queryset:
+            (members if getattr(person, "on_committee", False) else others).append(
+                self.choice(person)
+            )
+        if field.committee is None or not members:
+            yield from others
+            return
+        yield (
+            gettext("Members of %(committee)s") % {"committee": field.committee.name},
+            members,
+        )
+        if others:
+            yield (gettext("Other politicians"), others)
+
+
+class PanelField(PeopleField):
+    iterator = PanelChoices
+    committee: Committee | None = None
+
+
 class ChatSessionForm(forms.ModelForm[ChatSession]):
     moderators = PeopleField(
         label=_("Moderators"),
@@ -77,10 +118,10 @@ class ChatSessionForm(forms.ModelForm[ChatSession]):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("They screen every question and hand it to a politician."),
     )
-    panel = PeopleField(
+    panel = PanelField(
         label=_("Panel"),
         queryset=User.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=GroupedCheckboxes,
         help_text=_("The politicians who answer, typically one per party."),
     )
 
@@ -98,7 +139,9 @@ class ChatSessionForm(forms.ModelForm[ChatSession]):
         ]
         widgets = {"opens_at": LocalDateTimeInput(), "closes_at": LocalDateTimeInput()}
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, committee: Committee, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         people = User.objects.filter(organisation=organisation, is_active=True).select_related(
             "party"
@@ -106,12 +149,23 @@ class ChatSessionForm(forms.ModelForm[ChatSession]):
         moderators = self.fields["moderators"]
         panel = self.fields["panel"]
         assert isinstance(moderators, forms.ModelMultipleChoiceField)
-        assert isinstance(panel, forms.ModelMultipleChoiceField)
+        assert isinstance(panel, PanelField)
         moderators.queryset = people.filter(role_grants__role=Role.MODERATOR).order_by(
             "first_name", "username"
         )
-        panel.queryset = people.filter(role_grants__role=Role.POLITICIAN).order_by(
-            "party__name", "first_name", "username"
+        # The committee that commissioned the dialogue is the one 004 asks to meet the
+        # citizens, so its members are offered first; the panel may still include anyone.
+        panel.committee = committee
+        panel.queryset = (
+            people.filter(role_grants__role=Role.POLITICIAN)
+            .annotate(
+                on_committee=Exists(
+                    User.committees.through.objects.filter(
+                        user_id=OuterRef("pk"), committee_id=committee.pk
+                    )
+                )
+            )
+            .order_by("party__name", "first_name", "username")
         )
         self.fields["question_max_length"].widget.attrs.update(min=20, max=4000)
         for name in ("title", "description"):

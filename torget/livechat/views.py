@@ -85,7 +85,8 @@ def _organisation(request: TorgetRequest) -> Any:
 
 
 def _window(chat: ChatSession) -> str:
-    """ "before" the opening (questions are taken already), "open", or "closed"."""
+    """Where the chat stands now: "before" its opening (questions are taken already), "open",
+    or "closed"."""
     now = timezone.now()
     if not actions.accepts_questions(chat, now):
         return "closed"
@@ -297,7 +298,7 @@ def transcript(request: TorgetRequest, slug: str, extension: str) -> HttpRespons
             "case_number": chat.dialogue.case_number,
             "opens_at": chat.opens_at.isoformat(),
             "closes_at": chat.closes_at.isoformat(),
-            "closed": chat.closed_at is not None,
+            "closed": _window(chat) == "closed",
             "pairs": rows,
         }
         response = HttpResponse(
@@ -352,7 +353,11 @@ def chat_create(request: StaffRequest, pk: int) -> HttpResponse:
     dialogue = get_dialogue_for(request.user, request.organisation, pk)
     if not can_create_chat(request.user, dialogue):
         raise PermissionDenied
-    form = ChatSessionForm(request.POST or None, organisation=request.organisation)
+    form = ChatSessionForm(
+        request.POST or None,
+        organisation=request.organisation,
+        committee=dialogue.commissioned_by,
+    )
     if request.method == "POST":
         if form.is_valid():
             chat = actions.create_chat_session(
@@ -375,7 +380,12 @@ def chat_edit(request: StaffRequest, pk: int) -> HttpResponse:
     chat = get_chat_to_edit(request.user, request.organisation, pk)
     # The form works on its own copy; only the action changes the stored chat.
     copy = ChatSession.objects.get(pk=chat.pk)
-    form = ChatSessionForm(request.POST or None, instance=copy, organisation=request.organisation)
+    form = ChatSessionForm(
+        request.POST or None,
+        instance=copy,
+        organisation=request.organisation,
+        committee=chat.dialogue.commissioned_by,
+    )
     context = {"form": form, "dialogue": chat.dialogue, "chat": chat}
     if request.method == "POST":
         if form.is_valid():

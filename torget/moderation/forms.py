@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation, User
 from torget.core.forms import CleanTextField, LocalDateTimeInput
-from torget.dialogues.models import Dialogue
+from torget.dialogues.models import Dialogue, PostChannel
 from torget.moderation.actions import ombudsman
 from torget.moderation.models import (
     MAX_BLOCK_DAYS,
@@ -232,6 +232,26 @@ class ThreatForm(forms.Form):
         assert isinstance(politician, PoliticianChoiceField)
         # Only this authority's politicians: an id from elsewhere is an invalid choice.
         politician.queryset = politicians_of(organisation)
+
+
+class QueueFilterForm(forms.Form):
+    """Narrow the one queue to a channel, a dialogue or a thread (a live chat). Unknown or
+    malformed values are ignored: the whole queue is shown."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("All channels")), *PostChannel.choices]
+    )
+    dialogue = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    thread = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def filters(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {"channel": "", "dialogue_id": None, "thread_id": None}
+        return {
+            "channel": self.cleaned_data["channel"] or "",
+            "dialogue_id": self.cleaned_data["dialogue"],
+            "thread_id": self.cleaned_data["thread"],
+        }
 
 
 class FindForm(forms.Form):

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils import timezone
 from torget.accounts.models import Organisation, Role, User
 from torget.accounts.permissions import AnyUser
 from torget.core.caching import forget
+from torget.dialogues.lifecycle import in_effective_states
 from torget.dialogues.models import AWAITING_STATUSES, Dialogue, DialogueState, Post
 from torget.moderation.models import (
     Block,
@@ -149,13 +150,60 @@ def forget_max_length(*, instance: RuleSet, **_signal: object) -> None:
     forget(_max_length_key(instance.organisation_id))
 
 
-def moderation_queue(organisation: Organisation) -> QuerySet[Post]:
-    """Everything awaiting a decision: highest screening priority first, then oldest first."""
-    return (
-        Post.objects.filter(dialogue__organisation=organisation, status__in=AWAITING_STATUSES)
-        .select_related("dialogue", "entered_by")
-        .order_by("-priority", "created_at", "pk")
+def moderation_queue(
+    organisation: Organisation,
+    *,
+    channel: str = "",
+    dialogue_id: int | None = None,
+    thread_id: int | None = None,
+) -> QuerySet[Post]:
+    """Every post awaiting a decision, whatever its channel: highest screening priority first,
+    then oldest first; narrowed to one channel, dialogue or thread when asked."""
+    posts = Post.objects.filter(organisation=organisation, status__in=AWAITING_STATUSES)
+    if channel:
+        posts = posts.filter(channel=channel)
+    if dialogue_id is not None:
+        posts = posts.filter(dialogue_id=dialogue_id)
+    if thread_id is not None:
+        posts = posts.filter(thread_id=thread_id)
+    return posts.select_related("dialogue", "thread", "entered_by").order_by(
+        "-priority", "created_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class WaitingQueue:
+    """The posts awaiting a decision in one place: a dialogue's own page, or a thread beside
+    it (a live chat)."""
+
+    dialogue_id: int
+    dialogue_title: str
+    thread_id: int | None
+    thread_title: str
+    waiting: int
+    oldest: datetime
+
+
+def waiting_queues(organisation: Organisation) -> list[WaitingQueue]:
+    """How many posts wait in each place and since when, the longest waiting first: one
+    grouped query."""
+    rows = (
+        Post.objects.filter(organisation=organisation, status__in=AWAITING_STATUSES)
+        .values("dialogue_id", "dialogue__title", "thread_id", "thread__title")
+        .annotate(waiting=Count("pk"), oldest=Min("created_at"))
+        .order_by("oldest", "dialogue_id", "thread_id")
+    )
+    return [
+        WaitingQueue(
+            dialogue_id=row["dialogue_id"],
+            dialogue_title=row["dialogue__title"],
+            thread_id=row["thread_id"],
+            thread_title=row["thread__title"] or "",
+            waiting=row["waiting"],
+            oldest=row["oldest"],
+        )
+        for row in rows
+    ]
 
 
 @dataclass
@@ -209,12 +257,18 @@ def _start_of_month(moment: datetime, *, back: int) -> datetime:
     )
 
 
-def dialogues_taking_contributions(organisation: Organisation) -> QuerySet[Dialogue]:
+def dialogues_taking_contributions(
+    organisation: Organisation, now: datetime | None = None
+) -> QuerySet[Dialogue]:
     """Open and announced dialogues with their moderation mode: how a post in each becomes
-    visible, which the Swedish BBS-lagen § 3 requires the service to tell its users."""
+    visible, which the Swedish BBS-lagen § 3 requires the service to tell its users. Open
+    and announced as the announced times say at ``now``, whether or not tick has run."""
     return (
         Dialogue.objects.filter(
-            organisation=organisation, state__in=(DialogueState.OPEN, DialogueState.SCHEDULED)
+            in_effective_states(
+                (DialogueState.OPEN, DialogueState.SCHEDULED), now or timezone.now()
+            ),
+            organisation=organisation,
         )
         .only("slug", "title", "state", "moderation_mode", "opens_at", "closes_at")
         .order_by("opens_at", "pk")

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,6 +28,7 @@ from torget.moderation.forms import (
     DecisionForm,
     FindForm,
     LiftBlockForm,
+    QueueFilterForm,
     ReviewDecisionForm,
     ReviewRequestForm,
     ThreatForm,
@@ -64,6 +67,7 @@ from torget.moderation.queries import (
     rule_set_in_force,
     threats_against,
     threats_in,
+    waiting_queues,
 )
 from torget.moderation.tokens import REVIEW_LINK_DAYS, decision_for_review_token
 
@@ -72,17 +76,22 @@ QUEUE_PAGE_SIZE = 25
 
 def _queue_context(request: StaffRequest) -> dict[str, object]:
     rule_set = rule_set_in_force(request.organisation)
-    items = list(
-        moderation_queue(request.organisation).prefetch_related("threat_marks__politician")[
-            :QUEUE_PAGE_SIZE
-        ]
-    )
+    narrowed = QueueFilterForm(request.GET, auto_id="queue-%s")
+    filters = narrowed.filters()
+    queue = moderation_queue(request.organisation, **filters)
+    items = list(queue.prefetch_related("threat_marks__politician")[:QUEUE_PAGE_SIZE])
     for item in items:
         item.review = screening_view(item)  # type: ignore[attr-defined]
     reviews = list(pending_reviews(request.organisation))
     return {
         "items": items,
-        "total": moderation_queue(request.organisation).count(),
+        "total": queue.count(),
+        "filter_form": narrowed,
+        "filtered": any(filters.values()),
+        "queues": waiting_queues(request.organisation),
+        "now": timezone.now(),
+        # Deciding on an item comes back to the same narrowed queue.
+        "query": request.GET.urlencode(),
         "rule_set": rule_set,
         "rules": list(rule_set.rules.all()),
         "pending_reviews": reviews,
@@ -150,7 +159,18 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
         return _already_decided(request, contribution)
     except RuleNotInForce as refused:
         messages.error(request, rule_not_in_force_message(refused))
-    return redirect("moderation:queue")
+    return _back_to_queue(request)
+
+
+def _back_to_queue(request: StaffRequest) -> HttpResponse:
+    """To the queue as the moderator had narrowed it (the decision form carries the filters)."""
+    narrowed = QueueFilterForm(request.GET)
+    query = urlencode(
+        {key: value for key, value in narrowed.data.items() if key in narrowed.fields}
+    )
+    return redirect(
+        f"{reverse('moderation:queue')}?{query}" if query else reverse("moderation:queue")
+    )
 
 
 def rule_not_in_force_message(refused: RuleNotInForce) -> str:
@@ -173,7 +193,7 @@ def _already_decided(request: StaffRequest, contribution: Post) -> HttpResponse:
                 "what": decision.get_kind_display(),
             },
         )
-    return redirect("moderation:queue")
+    return _back_to_queue(request)
 
 
 @staff_required

@@ -142,7 +142,7 @@ def test_the_dashboard_lists_dialogues_whose_feedback_is_overdue(
     make_dialogue(slug="i-tide", title="I god tid")
     signed_in(client, olga)
     response = client.get("/staff/")
-    overdue = [d.pk for d in response.context["overdue"]]
+    overdue = [row["dialogue"].pk for row in response.context["overdue"]]
     assert overdue == [late.pk]
 
 

@@ -220,3 +220,15 @@ def test_a_blocked_address_cannot_ask_in_a_live_chat_either(
     with pytest.raises(ParticipantBlocked):
         ask(chat, "Et spørgsmål mere", email=ADDRESS.upper())
     assert not Question.objects.filter(post__text="Et spørgsmål mere").exists()
+
+
+def test_an_approved_chat_question_stays_in_its_chat_not_among_the_contributions(
+    client: Client, post_by: Callable[[str], Post], alice: User, open_dialogue: Dialogue
+) -> None:
+    question = post_by(PostChannel.CHAT)
+    contribution = post_by(PostChannel.WEB)
+    for post in (question, contribution):
+        actions.approve_contribution(contribution=post, moderator=alice)
+    response = client.get(f"/d/{open_dialogue.slug}/")
+    assert [post.pk for post in response.context["page"]] == [contribution.pk]
+    assert response.context["page"].paginator.count == 1

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from torget.core import views
+from torget.site import views
 
-app_name = "core"
+app_name = "site"
 
 urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),

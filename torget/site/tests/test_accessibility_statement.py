@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from torget.accounts.models import Organisation
-from torget.core.models import AccessibilityStatement, Compliance
+from torget.accounts.models import AccessibilityStatement, Compliance, Organisation
 
 DIGST = (
     "https://digst.dk/digital-inklusion/webtilgaengelighed/oplever-du-ikke-tilgaengeligt-indhold/"
