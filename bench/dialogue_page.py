@@ -807,7 +807,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str], 
     import django
 
     django.setup()
-    from torget.dialogues import views
+    from torget.site import dialogue_views as views
 
     if views.CONTRIBUTIONS_PER_PAGE != PER_PAGE:
         raise SystemExit(f"the page size is now {views.CONTRIBUTIONS_PER_PAGE}; update PER_PAGE")

@@ -28,6 +28,7 @@ from torget.dialogues.actions import MissionCard
 from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel, Post
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
+from torget.moderation import intake
 from torget.moderation.rule_actions import publish_default_rule_set
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the test world's password
@@ -212,7 +213,7 @@ def contribute() -> Callable[..., Post]:
     def _contribute(
         dialogue: Dialogue, text: str = "Linjeføring B er tryggest.", **kw: Any
     ) -> Post:
-        contribution, _created = dialogue_actions.submit_contribution(
+        contribution, _created = intake.submit_contribution(
             organisation=dialogue.organisation,
             slug=dialogue.slug,
             display_name=kw.pop("display_name", "Carla"),

@@ -11,7 +11,7 @@ from torget.moderation.transparency import transparency as transparency_page
 admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("", include("torget.dialogues.urls")),
+    path("", include("torget.site.dialogue_urls")),
     path("", include("torget.livechat.urls")),
     path("", include("torget.site.urls")),
     path("transparency/", transparency_page, name="transparency"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -26,11 +26,25 @@ from torget.archive.models import (
     HoldReason,
     RetentionRule,
 )
-from torget.dialogues.models import Dialogue
 
 
 class NotInTransaction(RuntimeError):
     """append_entry was called outside the transaction of the change it records."""
+
+
+class CaseFile(Protocol):
+    """What the archive needs of the dialogue an entry belongs to: its key, its authority and
+    its case number. The archive sits below the dialogues and never imports them (every app
+    appends to it; docs/decisions/0004-one-post-one-moderation.md): a dialogue is passed in."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def organisation_id(self) -> int: ...
+
+    @property
+    def case_number(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -39,7 +53,7 @@ class NewEntry:
 
     kind: str
     at: datetime
-    dialogue: Dialogue | None = None
+    dialogue: CaseFile | None = None
     organisation: Organisation | None = None
     channel: str = Channel.WEB
     subject_type: str = ""
@@ -56,7 +70,7 @@ def append_entry(
     *,
     kind: str,
     at: datetime,
-    dialogue: Dialogue | None = None,
+    dialogue: CaseFile | None = None,
     organisation: Organisation | None = None,
     channel: str = Channel.WEB,
     subject_type: str = "",
@@ -135,7 +149,7 @@ def _build(
         "kind": str(new.kind),
         "organisation": organisation_id,
         "case_number": case_number,
-        "dialogue": dialogue.pk if dialogue else None,
+        "dialogue": dialogue.pk if dialogue is not None else None,
         "channel": str(new.channel),
         "subject_type": new.subject_type,
         "subject_id": new.subject_id,
@@ -152,7 +166,7 @@ def _build(
         kind=new.kind,
         organisation_id=organisation_id,
         case_number=case_number,
-        dialogue=dialogue,
+        dialogue_id=dialogue.pk if dialogue is not None else None,
         channel=new.channel,
         subject_type=new.subject_type,
         subject_id=new.subject_id,
@@ -192,7 +206,7 @@ def _lock_head() -> tuple[int, str]:
 def place_hold(
     *,
     reason: HoldReason,
-    dialogue: Dialogue | None,
+    dialogue: CaseFile | None,
     subject_type: str = "",
     subject_id: int | None = None,
     actor: User | None,
@@ -203,7 +217,7 @@ def place_hold(
     with transaction.atomic():
         hold = Hold.objects.create(
             reason=reason,
-            dialogue=dialogue,
+            dialogue_id=dialogue.pk if dialogue is not None else None,
             subject_type=subject_type,
             subject_id=subject_id,
             note=note,

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation
-from torget.dialogues.models import Dialogue
 
 GENESIS_HASH = "0" * 64
 
@@ -78,7 +77,9 @@ class ArchiveEntry(models.Model):
         Organisation, on_delete=models.PROTECT, null=True, related_name="+"
     )
     case_number = models.CharField(_("case number"), max_length=64, blank=True)
-    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, null=True, related_name="+")
+    dialogue = models.ForeignKey(
+        "dialogues.Dialogue", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     subject_type = models.CharField(max_length=32, blank=True)
     subject_id = models.BigIntegerField(null=True)
@@ -151,7 +152,9 @@ class Hold(models.Model):
     pending. A hold covers one item (subject) or, without a subject, a whole dialogue."""
 
     reason = models.CharField(_("reason"), max_length=16, choices=HoldReason.choices)
-    dialogue = models.ForeignKey(Dialogue, on_delete=models.PROTECT, null=True, related_name="+")
+    dialogue = models.ForeignKey(
+        "dialogues.Dialogue", on_delete=models.PROTECT, null=True, related_name="+"
+    )
     subject_type = models.CharField(max_length=32, blank=True)
     subject_id = models.BigIntegerField(null=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -210,7 +213,7 @@ class RecordsRequest(models.Model):
     scope = models.TextField(_("what is asked for"))
     deadline = models.DateField(_("answer by"))
     dialogue = models.ForeignKey(
-        Dialogue,
+        "dialogues.Dialogue",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -17,7 +17,6 @@ from django.utils.functional import cached_property
 
 from torget.accounts.models import Organisation
 from torget.archive.models import ArchiveContent, ArchiveEntry, RecordsRequest, RetentionRule
-from torget.dialogues.models import Dialogue
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class ArchiveSearch:
     text: str = ""
     since: date | None = None
     until: date | None = None
-    dialogue: Dialogue | None = None
+    dialogue_id: int | None = None
     channel: str = ""
     status: str = ""
 
@@ -54,8 +53,8 @@ def search_entries(organisation: Organisation, search: ArchiveSearch) -> QuerySe
         if span is None:
             return entries.none()
         entries = entries.filter(seq__gte=span[0], seq__lte=span[1])
-    if search.dialogue is not None:
-        entries = entries.filter(dialogue=search.dialogue)
+    if search.dialogue_id is not None:
+        entries = entries.filter(dialogue_id=search.dialogue_id)
     if search.channel:
         entries = entries.filter(channel=search.channel)
     if search.status:

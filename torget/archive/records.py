@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from torget.accounts.models import Country, Organisation, User
-from torget.archive.actions import append_entry, place_hold, release_hold
+from torget.archive.actions import CaseFile, append_entry, place_hold, release_hold
 from torget.archive.chain import canonical_json
 from torget.archive.export import REDACTABLE_FIELDS, ExportResult, Progress, write_bag
 from torget.archive.models import (
@@ -33,7 +33,6 @@ from torget.archive.models import (
     RequestItem,
 )
 from torget.archive.redaction import Span
-from torget.dialogues.models import Dialogue
 
 DK_WORKING_DAYS = 7  # offentlighedsloven § 36: as a rule within 7 working days
 SE_WORKING_DAYS = 1  # offentlighetsprincipen: "skyndsamt" -- the same or the next day
@@ -72,7 +71,7 @@ def register_request(
     received_on: date,
     scope: str,
     deadline: date,
-    dialogue: Dialogue | None,
+    dialogue: CaseFile | None,
     now: datetime | None = None,
 ) -> RecordsRequest:
     now = now or timezone.now()
@@ -87,7 +86,7 @@ def register_request(
                     received_on=received_on,
                     scope=scope,
                     deadline=deadline,
-                    dialogue=dialogue,
+                    dialogue_id=dialogue.pk if dialogue is not None else None,
                     registered_at=now,
                     registered_by=officer,
                 )

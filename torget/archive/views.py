@@ -151,7 +151,7 @@ def _detail(
                 text=data["q"],
                 since=data["since"],
                 until=data["until"],
-                dialogue=data["dialogue"],
+                dialogue_id=data["dialogue"].pk if data["dialogue"] else None,
                 channel=data["channel"],
                 status=data["status"],
             ),

@@ -30,6 +30,7 @@ from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation import actions as moderation_actions
+from torget.moderation import intake
 from torget.moderation.rule_actions import publish_default_rule_set
 
 DEMO_SLUG = "solby"
@@ -129,7 +130,7 @@ def _card(
 
 
 def _contribute(dialogue: Dialogue, name: str, text: str, at: datetime, email: str = "") -> Post:
-    contribution, _created = dialogue_actions.submit_contribution(
+    contribution, _created = intake.submit_contribution(
         organisation=dialogue.organisation,
         slug=dialogue.slug,
         display_name=name,

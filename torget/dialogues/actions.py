@@ -7,25 +7,20 @@ named refusals below, which describe a race the form could not see (the clock, a
 
 from __future__ import annotations
 
-import secrets
-import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypedDict
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Committee, Organisation, User
-from torget.archive.actions import NewEntry, append_entry, append_many
+from torget.archive.actions import append_entry
 from torget.archive.models import Channel, EntryKind
-from torget.core.groupcommit import GroupCommit
 from torget.core.mail import send_on_commit
 from torget.dialogues.lifecycle import check_transition, clock_moves
 from torget.dialogues.models import (
@@ -34,16 +29,8 @@ from torget.dialogues.models import (
     DialogueState,
     FeedbackNotice,
     FeedbackReport,
-    ModerationMode,
-    OfflineSource,
     Post,
-    PostChannel,
-    PostStatus,
 )
-from torget.dialogues.queries import lock_dialogue_for_submission
-from torget.moderation.models import Block
-from torget.moderation.queries import block_in_force
-from torget.screening.api import ScreeningResult, screen
 
 EMAIL_CONFIRMATION_SALT = "torget.contribution-email"
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 14
@@ -64,23 +51,6 @@ class MissionCard(TypedDict):
     feedback_due: Any
     case_number: str
     moderation_mode: str
-
-
-class DialogueNotOpen(Exception):
-    """The dialogue was not open at the moment of submission (closed, or not yet open)."""
-
-    def __init__(self, dialogue: Dialogue) -> None:
-        super().__init__(dialogue.slug)
-        self.dialogue = dialogue
-
-
-class ParticipantBlocked(Exception):
-    """A block in force covers this dialogue and the e-mail address given."""
-
-    def __init__(self, block: Block, dialogue: Dialogue) -> None:
-        super().__init__(block.pk)
-        self.dialogue = dialogue
-        self.block = block
 
 
 _ARCHIVE_KIND = {
@@ -270,71 +240,10 @@ def accepts_contributions(dialogue: Dialogue, now: datetime) -> bool:
     )
 
 
-def _new_reference() -> str:
-    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"T-{body[:4]}-{body[4:]}"
-
-
 def email_confirmation_token(contribution: Post) -> str:
     return signing.dumps(
         {"c": contribution.pk, "e": contribution.email}, salt=EMAIL_CONFIRMATION_SALT
     )
-
-
-def submit_contribution(
-    *,
-    organisation: Organisation,
-    slug: str,
-    display_name: str,
-    text: str,
-    email: str,
-    submission_token: uuid.UUID,
-    client_hash: str,
-    language: str,
-    max_length: int | None = None,
-    now: datetime | None = None,
-) -> tuple[Post, bool]:
-    """Store a citizen's contribution to the public dialogue ``slug`` durably and return it
-    with ``created``.
-
-    A second submit of the same form (same token) returns the stored row and stores nothing:
-    the token's unique constraint refuses it, so a form sent once (nearly every one) costs no
-    lookup beforehand.
-    Every post is screened on arrival: the flags and priority are stored beside it for the
-    moderator, and a post with a national ID number or a possible threat is held from public
-    view until a moderator decides, even under post-moderation. Screening never rejects
-    anything by itself.
-    The dialogue is read under the write lock, so what decides (state, window, moderation
-    mode, case number) is what holds when the contribution is stored; the caller reads it
-    before only to show a page. Contributions sent at the same moment share one transaction
-    (``torget.core.groupcommit``); this returns once the contribution's is committed.
-    ``Dialogue.DoesNotExist`` when no public dialogue of the authority has this slug,
-    ``DialogueNotOpen`` outside its window, ``ParticipantBlocked`` for an address under a
-    block in force for it.
-    """
-    now = now or timezone.now()
-    submission = Submission(
-        organisation=organisation,
-        slug=slug,
-        display_name=display_name,
-        text=text,
-        email=email,
-        submission_token=submission_token,
-        client_hash=client_hash,
-        language=language,
-        screening=screen(text, max_length=max_length, language=language),
-        now=now,
-    )
-    try:
-        contribution, created = _submissions.store(submission)
-    except IntegrityError:
-        # The same form was sent before (or at the same moment): that row is the answer.
-        return Post.objects.get(submission_token=submission_token), False
-    if created and email:
-        # From this request's own thread once its contribution is committed (or with the
-        # caller's transaction): a slow mail server never holds up the others of its batch.
-        ask_to_confirm(contribution)
-    return contribution, created
 
 
 def ask_to_confirm(post: Post) -> None:
@@ -352,187 +261,6 @@ def ask_to_confirm(post: Post) -> None:
         },
         language=post.language,
     )
-
-
-def _initial_status(dialogue: Dialogue, result: ScreeningResult) -> PostStatus:
-    """Published at once under post-moderation, unless screening holds it for a person."""
-    if dialogue.moderation_mode == ModerationMode.POST and not result.should_hold:
-        return PostStatus.PUBLISHED_UNREVIEWED
-    return PostStatus.PENDING
-
-
-def _received_entry(
-    post: Post,
-    dialogue: Dialogue,
-    *,
-    channel: str = Channel.WEB,
-    actor: User | None = None,
-    **extra: Any,
-) -> NewEntry:
-    """The archive entry of a post that has just been stored."""
-    return NewEntry(
-        kind=EntryKind.CONTRIBUTION_RECEIVED,
-        at=post.created_at,
-        dialogue=dialogue,
-        channel=channel,
-        actor=actor,
-        subject_type="contribution",
-        subject_id=post.pk,
-        subject_ref=post.reference,
-        status=post.status,
-        data={
-            "language": post.language,
-            "moderation_mode": dialogue.moderation_mode,
-            "screening": post.screening,
-            **extra,
-        },
-        content={"display_name": post.display_name, "text": post.text, "email": post.email},
-        search_text=f"{post.display_name}\n{post.text}",
-    )
-
-
-@transaction.atomic
-def enter_offline_input(
-    *,
-    dialogue: Dialogue,
-    entered_by: User,
-    received_via: OfflineSource,
-    received_on: date,
-    display_name: str,
-    text: str,
-    email: str,
-    now: datetime | None = None,
-) -> Post:
-    """Store input the authority received outside Torget -- at a citizens' meeting, by letter,
-    by telephone -- as a post of ``dialogue``, typed in by ``entered_by``.
-
-    It is screened, moderated, archived and counted in the feedback like any post; the archive
-    entry names who typed it in and how and when it was received. An address given is asked
-    to confirm itself, as on the website, before anything else is sent to it. No length limit
-    (a letter is as long as it is) and no block applies: what reached the authority is a
-    record either way.
-    """
-    now = now or timezone.now()
-    locked = Dialogue.objects.select_for_update().select_related("organisation").get(pk=dialogue.pk)
-    language = locked.organisation.default_language
-    result = screen(text, language=language)
-    post = Post.objects.create(
-        organisation_id=locked.organisation_id,
-        channel=PostChannel.OFFLINE,
-        dialogue=locked,
-        reference=_new_reference(),
-        submission_token=None,
-        display_name=display_name,
-        text=text,
-        email=email,
-        language=language,
-        status=_initial_status(locked, result),
-        screening=result.as_dict(),
-        priority=int(result.priority),
-        created_at=now,
-        received_via=received_via,
-        received_on=received_on,
-        entered_by=entered_by,
-    )
-    append_many(
-        [
-            _received_entry(
-                post,
-                locked,
-                channel=Channel.STAFF,
-                actor=entered_by,
-                post_channel=PostChannel.OFFLINE.value,
-                received_via=str(received_via),
-                received_on=received_on.isoformat(),
-            )
-        ]
-    )
-    if email:
-        ask_to_confirm(post)
-    return post
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A screened contribution waiting for its transaction."""
-
-    organisation: Organisation
-    slug: str
-    display_name: str
-    text: str
-    email: str
-    submission_token: uuid.UUID
-    client_hash: str
-    language: str
-    screening: ScreeningResult
-    now: datetime
-
-
-def store_submissions(
-    submissions: Sequence[Submission],
-) -> list[tuple[Post, bool] | Exception]:
-    """Store ``submissions`` in the caller's transaction with one read of each dialogue, one
-    insert of the contributions and one append to the archive; a refused submission gets its
-    exception and stores nothing. Sends no mail (``submit_contribution`` does)."""
-    # Each dialogue locked once, in one order, so two batches never wait for each other's.
-    organisation_of = {(s.organisation.pk, s.slug): s.organisation for s in submissions}
-    dialogues = {
-        key: lock_dialogue_for_submission(organisation_of[key], key[1])
-        for key in sorted(organisation_of)
-    }
-    by_token: dict[uuid.UUID, Post] = {}
-    outcomes: list[tuple[Post, bool] | Exception] = []
-    stored: list[tuple[Post, Dialogue, Submission]] = []
-    for submission in submissions:
-        dialogue = dialogues[(submission.organisation.pk, submission.slug)]
-        if dialogue is None:
-            outcomes.append(Dialogue.DoesNotExist(submission.slug))
-            continue
-        if not accepts_contributions(dialogue, submission.now):
-            outcomes.append(DialogueNotOpen(dialogue))
-            continue
-        if submission.email:
-            block = block_in_force(
-                organisation_id=dialogue.organisation_id,
-                dialogue_id=dialogue.pk,
-                email=submission.email,
-                now=submission.now,
-            )
-            if block is not None:
-                outcomes.append(ParticipantBlocked(block, dialogue))
-                continue
-        twin = by_token.get(submission.submission_token)
-        if twin is not None:  # the same form sent twice within one batch
-            outcomes.append((twin, False))
-            continue
-        result = submission.screening
-        contribution = Post(
-            organisation_id=dialogue.organisation_id,
-            channel=PostChannel.WEB,
-            dialogue=dialogue,
-            reference=_new_reference(),
-            submission_token=submission.submission_token,
-            display_name=submission.display_name,
-            text=submission.text,
-            email=submission.email,
-            client_hash=submission.client_hash,
-            language=submission.language,
-            status=_initial_status(dialogue, result),
-            screening=result.as_dict(),
-            priority=int(result.priority),
-            created_at=submission.now,
-        )
-        by_token[submission.submission_token] = contribution
-        stored.append((contribution, dialogue, submission))
-        outcomes.append((contribution, True))
-    if not stored:
-        return outcomes
-    Post.objects.bulk_create([contribution for contribution, _d, _s in stored])
-    append_many([_received_entry(post, dialogue) for post, dialogue, _s in stored])
-    return outcomes
-
-
-_submissions = GroupCommit(store_submissions)
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from torget.archive.models import ArchiveEntry, ChainHead, EntryKind
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Dialogue, Post, PostStatus
 from torget.moderation import actions as moderation_actions
+from torget.moderation import intake
 
 
 def test_a_contribution_is_archived_with_its_text_and_the_case_number(
@@ -102,7 +103,7 @@ def test_a_refused_contribution_leaves_no_entry_and_no_gap(
     )
     head_before = ChainHead.objects.get()
 
-    with pytest.raises(dialogue_actions.DialogueNotOpen):
+    with pytest.raises(intake.DialogueNotOpen):
         contribute(closed, "For sent")
 
     head_after = ChainHead.objects.get()

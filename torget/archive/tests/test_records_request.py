@@ -245,10 +245,10 @@ def test_a_reference_is_found_with_or_without_digits(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from torget.archive.queries import ArchiveSearch, search_entries
-    from torget.dialogues import actions as dialogue_actions
+    from torget.moderation import intake
 
     contribute(open_dialogue, "Linjeføring A")
-    monkeypatch.setattr(dialogue_actions, "_new_reference", lambda: reference)
+    monkeypatch.setattr(intake, "new_reference", lambda prefix: reference)
     contribute(open_dialogue, "Linjeføring B")
 
     found = search_entries(open_dialogue.organisation, ArchiveSearch(text=reference.lower()))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from torget.accounts.models import User
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Dialogue, ModerationMode, Post, PostStatus
+from torget.moderation import intake
 
 
 def form(**overrides: Any) -> dict[str, Any]:
@@ -239,7 +240,7 @@ def test_a_dialogue_closed_while_the_form_was_sent_refuses_it(
     # contribution is stored. What is read again under the lock decides.
     seen_open = Dialogue.objects.get(pk=open_dialogue.pk)
     dialogue_actions.close_dialogue(dialogue=open_dialogue, actor=olga)
-    with pytest.raises(dialogue_actions.DialogueNotOpen):
+    with pytest.raises(intake.DialogueNotOpen):
         contribute(seen_open)
     assert Post.objects.count() == 0
 

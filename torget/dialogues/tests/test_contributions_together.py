@@ -19,12 +19,13 @@ from torget.archive.models import ArchiveEntry, EntryKind
 from torget.core.tests.all_at_once import statements_to_store, while_writer_busy
 from torget.dialogues import actions
 from torget.dialogues.models import Dialogue, Post, PostStatus
+from torget.moderation import intake
 from torget.moderation.actions import impose_block
 from torget.moderation.models import BlockScope
 from torget.screening.api import screen
 
 
-def submission(dialogue: Dialogue, text: str, **overrides: Any) -> actions.Submission:
+def submission(dialogue: Dialogue, text: str, **overrides: Any) -> intake.Submission:
     values: dict[str, Any] = {
         "organisation": dialogue.organisation,
         "slug": dialogue.slug,
@@ -38,7 +39,7 @@ def submission(dialogue: Dialogue, text: str, **overrides: Any) -> actions.Submi
         "now": timezone.now(),
     }
     values.update(overrides)
-    return actions.Submission(**values)
+    return intake.Submission(**values)
 
 
 @pytest.fixture
@@ -79,14 +80,14 @@ def test_each_submission_of_a_batch_gets_its_own_outcome(
     ]
 
     # When they are stored together
-    outcomes = actions.store_submissions(batch)
+    outcomes = intake.store_submissions(batch)
 
     # Then the three accepted ones are stored once each, in order, and everyone else is told why
     first, too_late, unknown, refused, double, double_again, with_email = outcomes
-    assert isinstance(too_late, actions.DialogueNotOpen)
+    assert isinstance(too_late, intake.DialogueNotOpen)
     assert too_late.dialogue == closed_dialogue
     assert isinstance(unknown, Dialogue.DoesNotExist)
-    assert isinstance(refused, actions.ParticipantBlocked)
+    assert isinstance(refused, intake.ParticipantBlocked)
     assert refused.block == block
     assert isinstance(first, tuple) and isinstance(double, tuple)
     assert isinstance(double_again, tuple) and isinstance(with_email, tuple)
@@ -112,7 +113,7 @@ def test_a_batch_costs_the_same_statements_however_many_it_holds(
     # Given one contribution stored alone, then five together
     def statements(count: int) -> int:
         batch = [submission(open_dialogue, f"Indlæg {n}.") for n in range(count)]
-        return statements_to_store(actions.store_submissions, batch)
+        return statements_to_store(intake.store_submissions, batch)
 
     # Then five cost what one does: the dialogue read, one insert of the contributions, and
     # the archive's head, entries, contents and new head
@@ -131,7 +132,7 @@ def send(organisation: Organisation, dialogue: Dialogue, **form: Any) -> Callabl
         "language": "da",
     }
     values.update(form)
-    return lambda: actions.submit_contribution(
+    return lambda: intake.submit_contribution(
         organisation=organisation, slug=dialogue.slug, **values
     )
 
@@ -143,7 +144,7 @@ def test_citizens_sending_at_once_share_one_transaction(
     # Given a writer busy storing, and six citizens sending a form meanwhile (the last two
     # the same form, sent twice)
     dialogue = make_dialogue()
-    writer = actions._submissions
+    writer = intake._submissions
     batches_before = writer.batches
     twice = uuid.uuid4()
     forms = [
@@ -187,7 +188,7 @@ def test_a_failing_submission_does_not_fail_the_others_in_its_batch(
     first, _created = send(organisation, dialogue, text="Første gang.", submission_token=known)()
 
     results = while_writer_busy(
-        actions._submissions,
+        intake._submissions,
         [
             send(organisation, dialogue, text="Igen.", submission_token=known),
             send(organisation, dialogue, text="Nyt forslag."),

@@ -16,6 +16,7 @@ from torget.archive.models import ArchiveEntry, Channel, EntryKind
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Dialogue, FeedbackReport, Post, PostChannel, PostStatus
 from torget.moderation import actions as moderation_actions
+from torget.moderation import intake
 
 SignIn = Callable[[Client, User], Client]
 LETTER = "Jeg har boet på Åvej i 40 år. Linjeføring B tager min have; vælg A."
@@ -60,7 +61,7 @@ def test_a_letter_typed_in_is_stored_archived_and_waits_for_moderation(
 def test_once_approved_it_is_shown_with_how_and_when_it_was_received(
     client: Client, olga: User, alice: User, open_dialogue: Dialogue
 ) -> None:
-    post = dialogue_actions.enter_offline_input(
+    post = intake.enter_offline_input(
         dialogue=open_dialogue,
         entered_by=olga,
         received_via="meeting",  # type: ignore[arg-type]
@@ -82,7 +83,7 @@ def test_an_address_given_is_asked_to_confirm_and_then_hears_of_the_feedback(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        post = dialogue_actions.enter_offline_input(
+        post = intake.enter_offline_input(
             dialogue=open_dialogue,
             entered_by=olga,
             received_via="phone",  # type: ignore[arg-type]

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from torget.accounts.models import User
 from torget.archive.models import ArchiveEntry, EntryKind
-from torget.dialogues.actions import ParticipantBlocked
 from torget.dialogues.models import Dialogue, Post
 from torget.moderation import actions
+from torget.moderation.intake import ParticipantBlocked
 from torget.moderation.models import Block, BlockScope
 from torget.moderation.tests.conftest import CARLA
 

@@ -18,7 +18,7 @@ from torget.archive.models import ArchiveEntry, EntryKind
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Dialogue, Post, PostChannel, PostStatus
 from torget.livechat.models import ChatSession, Question, QuestionStatus
-from torget.moderation import actions
+from torget.moderation import actions, intake
 from torget.moderation.models import BlockScope, Decision, ReviewOutcome, ThreatMark
 
 CHANNELS = [PostChannel.WEB, PostChannel.CHAT, PostChannel.OFFLINE]
@@ -42,7 +42,7 @@ def post_by(
         elif channel == PostChannel.CHAT:
             post = ask(chat, text, email=ADDRESS, language="en").post
         else:
-            post = dialogue_actions.enter_offline_input(
+            post = intake.enter_offline_input(
                 dialogue=open_dialogue,
                 entered_by=olga,
                 received_via="letter",  # type: ignore[arg-type]

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from torget.accounts.models import User
-from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.models import Dialogue, Post
 from torget.livechat.models import ChatSession, Question
+from torget.moderation import intake
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def three_places(
     return {
         "web": contribute(open_dialogue, "Linjeføring B.", now=now - timedelta(hours=2)),
         "chat": ask(chat, "Hvornår?", now=now - timedelta(hours=1)).post,
-        "offline": dialogue_actions.enter_offline_input(
+        "offline": intake.enter_offline_input(
             dialogue=other,
             entered_by=olga,
             received_via="letter",  # type: ignore[arg-type]

@@ -18,7 +18,6 @@ from torget.archive.chain import verify_chain
 from torget.archive.export import ExportError, write_bag
 from torget.archive.models import ArchiveEntry, Channel, EntryKind
 from torget.archive.records import export_subject_access
-from torget.dialogues.models import Dialogue
 
 
 class Command(BaseCommand):
@@ -140,13 +139,15 @@ class Command(BaseCommand):
         entries = ArchiveEntry.objects.all()
         dialogue = None
         if options["dialogue"]:
-            dialogue = (
-                Dialogue.objects.select_related("organisation")
-                .filter(slug=options["dialogue"])
+            # The archive knows its dialogues through its own entries (it sits below them).
+            named = (
+                ArchiveEntry.objects.filter(dialogue__slug=options["dialogue"])
+                .select_related("dialogue__organisation")
                 .first()
             )
-            if dialogue is None:
+            if named is None or named.dialogue is None:
                 raise CommandError(f"no dialogue with the address {options['dialogue']!r}")
+            dialogue = named.dialogue
             entries = entries.filter(dialogue=dialogue)
         organisation = dialogue.organisation if dialogue else Organisation.objects.first()
         name = organisation.name if organisation else ""
