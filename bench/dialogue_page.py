@@ -180,7 +180,7 @@ def build_world(published_count: int, hidden_every: int) -> World:
         PostChannel,
         PostStatus,
     )
-    from torget.moderation.actions import publish_default_rule_set
+    from torget.moderation.rule_actions import publish_default_rule_set
 
     started = time.perf_counter()
     now = timezone.now()

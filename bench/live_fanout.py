@@ -554,7 +554,7 @@ def build_world(pairs: int) -> World:
     from torget.dialogues.actions import MissionCard
     from torget.dialogues.models import DialogueState, ModerationMode, ParticipationLevel
     from torget.livechat import actions
-    from torget.moderation.actions import publish_default_rule_set
+    from torget.moderation.rule_actions import publish_default_rule_set
 
     now = timezone.now()
     organisation = Organisation.objects.create(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import pytest
@@ -29,7 +29,7 @@ from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation import intake
-from torget.moderation.actions import publish_default_rule_set
+from torget.moderation.rule_actions import publish_default_rule_set
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - the test world's password
 
@@ -56,6 +56,9 @@ def client() -> Client:
     return english
 
 
+RULES_SINCE = datetime(2020, 1, 1, tzinfo=UTC)
+
+
 @pytest.fixture
 def organisation(db: None) -> Organisation:
     organisation = Organisation.objects.create(
@@ -68,7 +71,9 @@ def organisation(db: None) -> Organisation:
         customer_service_email="borgerservice@testby.example",
         customer_service_name="Borgerservice",
     )
-    publish_default_rule_set(organisation=organisation)
+    # Testby has had its rules since long before any test's clock: tests that act at an
+    # earlier ``now`` still find a version in force.
+    publish_default_rule_set(organisation=organisation, in_force_from=RULES_SINCE)
     return organisation
 
 

@@ -373,3 +373,42 @@ def _covers(hold: Hold, entry: ArchiveEntry) -> bool:
     if not hold.subject_type:
         return hold.dialogue_id is not None and hold.dialogue_id == entry.dialogue_id
     return (hold.subject_type, hold.subject_id) == (entry.subject_type, entry.subject_id)
+
+
+@transaction.atomic
+def save_retention_rule(
+    *,
+    organisation: Organisation,
+    actor: User,
+    kind: str,
+    keep_days: int,
+    basis: str,
+    now: datetime | None = None,
+) -> RetentionRule:
+    """Add the retention rule for one kind of entry, or change the one it has. The next
+    `torget archive retention` run applies it; the change itself is archived, so which
+    period applied to a disposal can be shown afterwards."""
+    now = now or timezone.now()
+    rule = (
+        RetentionRule.objects.select_for_update()
+        .filter(organisation=organisation, kind=kind)
+        .first()
+    )
+    before = None if rule is None else {"keep_days": rule.keep_days, "basis": rule.basis}
+    if rule is None:
+        rule = RetentionRule(organisation=organisation, kind=kind)
+    rule.keep_days = keep_days
+    rule.basis = basis
+    rule.save()
+    append_entry(
+        kind=EntryKind.RETENTION_RULE_SAVED,
+        at=now,
+        organisation=organisation,
+        channel=Channel.STAFF,
+        subject_type="retention_rule",
+        subject_id=rule.pk,
+        subject_ref=kind,
+        actor=actor,
+        data={"entry_kind": kind, "keep_days": keep_days, "basis": basis, "before": before},
+    )
+    return rule

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from torget.accounts.models import Organisation
 from torget.archive.export import REDACTABLE_FIELDS
-from torget.archive.models import Channel
+from torget.archive.models import Channel, EntryKind, RetentionRule
 from torget.core.forms import CleanTextField, DateInput
 from torget.dialogues.models import Dialogue, PostStatus
 
@@ -120,3 +120,49 @@ class ReleaseForm(forms.Form):
         required=False,
         initial=True,
     )
+
+
+class RetentionChangeForm(forms.Form):
+    keep_days = forms.IntegerField(
+        label=_("Keep the content for (days)"),
+        min_value=1,
+        max_value=36500,
+        help_text=_("Counted from the entry's time. The entry itself and its metadata stay."),
+        error_messages={
+            "required": _("Give the number of days the content is kept."),
+            "invalid": _("Give the number of days as a whole number."),
+            "min_value": _("Keep the content for at least one day."),
+            "max_value": _("Give at most 36500 days (100 years)."),
+        },
+    )
+    basis = CleanTextField(
+        label=_("Basis in the retention plan"),
+        max_length=300,
+        help_text=_("The decision this period follows, e.g. the plan's paragraph or number."),
+        error_messages={"required": _("Name the basis in the retention plan.")},
+    )
+
+
+class RetentionRuleForm(RetentionChangeForm):
+    kind = forms.ChoiceField(
+        label=_("Kind of entry"),
+        choices=EntryKind.choices,
+        error_messages={
+            "required": _("Choose the kind of entry."),
+            "invalid_choice": _("Choose one of the kinds of entry in the list."),
+        },
+    )
+    field_order = ["kind", "keep_days", "basis"]
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_kind(self) -> str:
+        kind: str = self.cleaned_data["kind"]
+        if RetentionRule.objects.filter(organisation=self.organisation, kind=kind).exists():
+            raise forms.ValidationError(
+                _("This kind of entry already has a retention rule; change that one instead."),
+                code="exists",
+            )
+        return kind

@@ -48,6 +48,8 @@ class EntryKind(models.TextChoices):
     CHAT_QUESTION_RECEIVED = "chat.question_received", _("Chat question received")
     CHAT_STEP = "chat.step", _("Chat question handled")
     CHAT_ANSWER = "chat.answer", _("Chat answer written")
+    RULES_PUBLISHED = "moderation.rules_published", _("Comment rules published")
+    RETENTION_RULE_SAVED = "archive.retention_rule_saved", _("Retention rule saved")
 
 
 class Channel(models.TextChoices):

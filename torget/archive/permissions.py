@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from torget.accounts.permissions import AnyUser, can_handle_records
+from torget.accounts.permissions import AnyUser, can_administer, can_handle_records
 from torget.archive.models import RecordsRequest
 
 
@@ -11,4 +11,10 @@ def can_work_on_request(user: AnyUser, request: RecordsRequest) -> bool:
     return can_handle_records(user) and request.completed_at is None
 
 
-__all__ = ["can_handle_records", "can_work_on_request"]
+def can_manage_retention(user: AnyUser) -> bool:
+    """The retention plan is the records officers' field; administrators set up the
+    authority, this included."""
+    return can_handle_records(user) or can_administer(user)
+
+
+__all__ = ["can_handle_records", "can_manage_retention", "can_work_on_request"]

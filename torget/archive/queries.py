@@ -16,7 +16,7 @@ from django.db.models import Exists, Expression, F, OuterRef, Q, QuerySet, Subqu
 from django.utils.functional import cached_property
 
 from torget.accounts.models import Organisation
-from torget.archive.models import ArchiveContent, ArchiveEntry, RecordsRequest
+from torget.archive.models import ArchiveContent, ArchiveEntry, RecordsRequest, RetentionRule
 
 
 @dataclass(frozen=True)
@@ -194,3 +194,7 @@ class CappedPaginator(Paginator[ArchiveEntry]):
 
 def requests_for(organisation: Organisation) -> QuerySet[RecordsRequest]:
     return RecordsRequest.objects.filter(organisation=organisation).select_related("dialogue")
+
+
+def retention_rules_of(organisation: Organisation) -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.filter(organisation=organisation).order_by("kind")

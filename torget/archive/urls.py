@@ -16,4 +16,6 @@ urlpatterns = [
     path("<int:pk>/release/", views.release, name="release"),
     path("<int:pk>/releases/<int:release_pk>/download/", views.download, name="download"),
     path("<int:pk>/complete/", views.complete, name="complete"),
+    path("retention/", views.retention, name="retention"),
+    path("retention/<int:pk>/", views.retention_edit, name="retention-edit"),
 ]

@@ -14,19 +14,33 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from torget.accounts.decorators import staff_required
 from torget.accounts.http import StaffRequest
+from torget.archive import actions as archive_actions
 from torget.archive import records
 from torget.archive.export import ExportError, released_value
-from torget.archive.forms import FIELD_LABELS, RedactionForm, ReleaseForm, RequestForm, SearchForm
-from torget.archive.models import ArchiveEntry, RecordsRequest, Release, RequestItem
-from torget.archive.permissions import can_handle_records, can_work_on_request
+from torget.archive.forms import (
+    FIELD_LABELS,
+    RedactionForm,
+    ReleaseForm,
+    RequestForm,
+    RetentionChangeForm,
+    RetentionRuleForm,
+    SearchForm,
+)
+from torget.archive.models import ArchiveEntry, RecordsRequest, Release, RequestItem, RetentionRule
+from torget.archive.permissions import (
+    can_handle_records,
+    can_manage_retention,
+    can_work_on_request,
+)
 from torget.archive.queries import (
     ArchiveSearch,
     CappedPaginator,
     requests_for,
+    retention_rules_of,
     search_entries,
 )
 from torget.archive.records import PassageNotFound, stored_content
@@ -284,3 +298,67 @@ def complete(request: StaffRequest, pk: int) -> HttpResponse:
         % {"reference": records_request.reference},
     )
     return redirect(records_request.get_absolute_url())
+
+
+# Retention rules ---------------------------------------------------------------------------
+
+
+def _retention_page(
+    request: StaffRequest, form: RetentionRuleForm, *, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "archive/retention.html",
+        {"rules": retention_rules_of(request.organisation), "form": form},
+        status=status,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def retention(request: StaffRequest) -> HttpResponse:
+    """The retention plan as Torget applies it: one period per kind of entry."""
+    if not can_manage_retention(request.user):
+        raise PermissionDenied
+    form = RetentionRuleForm(
+        request.POST or None, organisation=request.organisation, auto_id="retention-%s"
+    )
+    if request.method == "GET":
+        return _retention_page(request, form)
+    if not form.is_valid():
+        return _retention_page(request, form, status=400)
+    data = form.cleaned_data
+    archive_actions.save_retention_rule(
+        organisation=request.organisation,
+        actor=request.user,
+        kind=data["kind"],
+        keep_days=data["keep_days"],
+        basis=data["basis"],
+    )
+    messages.success(request, _("The retention rule is saved."))
+    return redirect("records:retention")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def retention_edit(request: StaffRequest, pk: int) -> HttpResponse:
+    if not can_manage_retention(request.user):
+        raise PermissionDenied
+    rule = get_object_or_404(RetentionRule, pk=pk, organisation=request.organisation)
+    form = RetentionChangeForm(
+        request.POST or None, initial={"keep_days": rule.keep_days, "basis": rule.basis}
+    )
+    context = {"rule": rule, "form": form}
+    if request.method == "GET":
+        return render(request, "archive/retention_edit.html", context)
+    if not form.is_valid():
+        return render(request, "archive/retention_edit.html", context, status=400)
+    archive_actions.save_retention_rule(
+        organisation=request.organisation,
+        actor=request.user,
+        kind=rule.kind,
+        keep_days=form.cleaned_data["keep_days"],
+        basis=form.cleaned_data["basis"],
+    )
+    messages.success(request, _("The retention rule is saved."))
+    return redirect("records:retention")

@@ -31,6 +31,7 @@ from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation import actions as moderation_actions
 from torget.moderation import intake
+from torget.moderation.rule_actions import publish_default_rule_set
 
 DEMO_SLUG = "solby"
 DEMO_PASSWORD = "torget-demo"  # noqa: S105 - printed on purpose; demo only
@@ -160,9 +161,8 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
         customer_service_email="borgerservice@solby.example",
         customer_service_name="Borgerservice",
     )
-    moderation_actions.publish_default_rule_set(
-        organisation=organisation, now=now - timedelta(days=60)
-    )
+    # Solby has had its rules since before anything the demo shows.
+    publish_default_rule_set(organisation=organisation, in_force_from=now - timedelta(days=365))
     AccessibilityStatement.objects.create(
         organisation=organisation,
         compliance=Compliance.PARTIAL,

@@ -425,7 +425,6 @@ def _moderator_item(question: Question, seats: list[PanelSeat]) -> dict[str, Any
 def _moderator_context(request: StaffRequest, chat: ChatSession) -> dict[str, Any]:
     seats = actions.seated(chat)
     rule_set = rule_set_in_force(request.organisation)
-    assert rule_set is not None
     questions = chat.questions.select_related("post", "assigned_to", "session")
     waiting = questions.exclude(status__in=DONE_STATUSES).order_by(
         "-post__priority", "-upvotes", "post__created_at", "pk"
@@ -469,7 +468,6 @@ def moderate_item(request: StaffRequest, pk: int, reference: str) -> HttpRespons
     chat = _get_moderated(request, pk)
     question = get_question_in(chat, reference)
     rule_set = rule_set_in_force(request.organisation)
-    assert rule_set is not None
     item = _moderator_item(question, actions.seated(chat))
     context = {"item": item, "chat": chat, "rules": list(rule_set.rules.all())}
     return render(request, "livechat/staff/_moderator_item.html", context)
@@ -526,7 +524,6 @@ def moderate_step(request: StaffRequest, pk: int, reference: str, step: str) -> 
 
     def reject() -> HttpResponse:
         rule_set = rule_set_in_force(request.organisation)
-        assert rule_set is not None
         form = RejectForm(request.POST, rule_set=rule_set)
         if not form.is_valid():
             return refused(_("Choose the rule the question breaks before rejecting it."))

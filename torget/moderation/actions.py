@@ -32,7 +32,6 @@ from torget.archive.models import ArchiveEntry, ChainHead, Channel, EntryKind, H
 from torget.core.mail import send_on_commit
 from torget.dialogues.models import AWAITING_STATUSES, Post, PostStatus
 from torget.moderation import channels
-from torget.moderation.defaults import DEFAULT_MAX_LENGTH, DEFAULT_RULES
 from torget.moderation.evidence import chain_proof
 from torget.moderation.models import (
     Block,
@@ -42,10 +41,10 @@ from torget.moderation.models import (
     ReviewOutcome,
     ReviewRequest,
     Rule,
-    RuleSet,
     ThreatDisclosure,
     ThreatMark,
 )
+from torget.moderation.queries import rule_set_in_force, rules_cited
 from torget.moderation.tokens import review_request_token
 from torget.screening.flags import Priority
 
@@ -99,25 +98,6 @@ class ThreatAlreadyMarked(Exception):
         self.threat = threat
 
 
-@transaction.atomic
-def publish_default_rule_set(*, organisation: Organisation, now: datetime | None = None) -> RuleSet:
-    """Give an authority Torget's default rules as version 1 (no-op when it has rules)."""
-    existing = RuleSet.objects.filter(organisation=organisation).order_by("-version").first()
-    if existing is not None:
-        return existing
-    rule_set = RuleSet.objects.create(
-        organisation=organisation,
-        version=1,
-        max_length=DEFAULT_MAX_LENGTH,
-        published_at=now or timezone.now(),
-    )
-    Rule.objects.bulk_create(
-        Rule(rule_set=rule_set, position=index, **rule)
-        for index, rule in enumerate(DEFAULT_RULES, start=1)
-    )
-    return rule_set
-
-
 _STATUS_AFTER = {
     DecisionKind.APPROVE: PostStatus.APPROVED,
     DecisionKind.REJECT: PostStatus.REJECTED,
@@ -144,10 +124,8 @@ def _record_decision(
     """Add the decision row, move the status beside the text, and archive it. The caller
     holds the contribution's row lock and has checked that the move is allowed."""
     organisation = locked.dialogue.organisation
-    rule_set = RuleSet.objects.filter(organisation=organisation).order_by("-version").first()
-    if rule_set is None:
-        rule_set = publish_default_rule_set(organisation=organisation, now=now)
-    rules = list(rule_set.rules.filter(code__in=rule_codes))
+    rule_set = rule_set_in_force(organisation, at=now)
+    rules = rules_cited(rule_set, rule_codes)
     decision = Decision.objects.create(
         contribution=locked,
         kind=kind,
@@ -495,10 +473,8 @@ def impose_block(
         )
         if existing is not None:
             raise AlreadyBlocked(existing)
-        rule_set = RuleSet.objects.filter(organisation=organisation).order_by("-version").first()
-        if rule_set is None:
-            rule_set = publish_default_rule_set(organisation=organisation, now=now)
-        rules = list(rule_set.rules.filter(code__in=rule_codes))
+        rule_set = rule_set_in_force(organisation, at=now)
+        rules = rules_cited(rule_set, rule_codes)
         block = Block.objects.create(
             organisation=organisation,
             scope=scope,

@@ -256,3 +256,78 @@ class QueueFilterForm(forms.Form):
 
 class FindForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), max_length=16)
+
+
+RULE_CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,31}$"
+
+
+class RuleForm(forms.Form):
+    """One rule of a draft. The wording may be incomplete while the draft is worked on;
+    publishing refuses a version with a missing translation."""
+
+    code = forms.RegexField(
+        label=_("Code"),
+        regex=RULE_CODE_PATTERN,
+        max_length=32,
+        help_text=_(
+            "Capital letters, digits and _, e.g. ON_TOPIC. Keep the code when a rule's "
+            "wording changes: statistics count decisions by code. Citizens never see it."
+        ),
+        error_messages={
+            "required": _("Give the rule a code."),
+            "invalid": _("Write the code with capital letters, digits and _, e.g. ON_TOPIC."),
+        },
+    )
+    title_da = CleanTextField(label=_("Title in Danish"), max_length=200, required=False)
+    text_da = CleanTextField(
+        label=_("Explanation in Danish"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    title_sv = CleanTextField(label=_("Title in Swedish"), max_length=200, required=False)
+    text_sv = CleanTextField(
+        label=_("Explanation in Swedish"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    title_en = CleanTextField(label=_("Title in English"), max_length=200, required=False)
+    text_en = CleanTextField(
+        label=_("Explanation in English"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    priority_offence = forms.BooleanField(
+        label=_("May be an offence that must be removed (BBS-lagen § 5): handled first"),
+        required=False,
+    )
+
+
+class DraftSettingsForm(forms.Form):
+    max_length = forms.IntegerField(
+        label=_("Longest contribution (characters)"),
+        min_value=100,
+        max_value=20000,
+        error_messages={
+            "required": _("Give the longest contribution in characters."),
+            "invalid": _("Give the length as a whole number."),
+            "min_value": _("Allow at least 100 characters."),
+            "max_value": _("Allow at most 20000 characters."),
+        },
+    )
+
+
+class PublishForm(forms.Form):
+    in_force_from = forms.DateTimeField(
+        label=_("In force from"),
+        widget=LocalDateTimeInput(),
+        help_text=_(
+            "In the authority's time zone. Now or later, after the start of the version in force."
+        ),
+        error_messages={
+            "required": _("Give the date and time the version comes into force."),
+            "invalid": _("Enter the start as a date and a time."),
+        },
+    )

@@ -14,33 +14,51 @@ from torget.accounts.models import Organisation
 from torget.archive.models import Hold
 from torget.dialogues.models import Dialogue, Post
 
-DEFAULT_MAX_LENGTH_FALLBACK = 2000
-
 
 class RuleSet(models.Model):
-    """One published version of an authority's comment rules. Never edited: a change is a new
-    version, so every decision can say exactly which wording it applied."""
+    """One version of an authority's comment rules. A draft (no ``published_at``) is edited by
+    administrators; a published version is never edited again, so every decision can say
+    exactly which wording it applied. The version in force at a moment is the published one
+    whose ``in_force_from`` is the latest at or before it (``queries.rule_set_in_force``)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="rule_sets"
     )
     version = models.PositiveIntegerField()
     max_length = models.PositiveIntegerField(_("longest contribution (characters)"), default=2000)
-    published_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    in_force_from = models.DateTimeField(_("in force from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rule set")
         verbose_name_plural = _("rule sets")
         ordering = ["organisation", "-version"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "version"], name="rule_set_version")
+            models.UniqueConstraint(fields=["organisation", "version"], name="rule_set_version"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(published_at__isnull=True, in_force_from__isnull=True)
+                    | models.Q(published_at__isnull=False, in_force_from__isnull=False)
+                ),
+                name="rule_set_published_with_start",
+            ),
+            # One draft at a time: the next version is worked on in one place.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(published_at__isnull=True),
+                name="rule_set_one_draft",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} v{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.published_at is None
 
 
 class Rule(models.Model):

@@ -7,6 +7,7 @@ from datetime import datetime
 from torget.accounts.models import Role, User
 from torget.accounts.permissions import (
     AnyUser,
+    can_administer,
     can_handle_records,
     can_moderate,
     is_signed_in_staff,
@@ -80,3 +81,9 @@ def can_disclose_threat(user: AnyUser, threat: ThreatMark) -> bool:
 
 def can_export_evidence(user: AnyUser) -> bool:
     return can_see_all_threats(user)
+
+
+def can_manage_rules(user: AnyUser) -> bool:
+    """Draft and publish versions of the comment rules: the authority's own decision, so an
+    administrator's, with the second factor."""
+    return can_administer(user)

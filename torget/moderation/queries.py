@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,11 +20,11 @@ from torget.core.caching import forget
 from torget.dialogues.lifecycle import in_effective_states
 from torget.dialogues.models import AWAITING_STATUSES, Dialogue, DialogueState, Post
 from torget.moderation.models import (
-    DEFAULT_MAX_LENGTH_FALLBACK,
     Block,
     BlockScope,
     Decision,
     ReviewRequest,
+    Rule,
     RuleSet,
     ThreatMark,
 )
@@ -40,13 +41,81 @@ from torget.moderation.permissions import (
 MAX_LENGTH_CACHE_SECONDS = 60
 
 
-def rule_set_in_force(organisation: Organisation) -> RuleSet | None:
-    return (
-        RuleSet.objects.filter(organisation=organisation)
-        .order_by("-version")
+class NoRuleSetInForce(Exception):
+    """The authority has no published version starting at or before the moment asked about.
+
+    Every authority gets version 1 in force from its creation (``publish_default_rule_set``
+    and migration moderation 0005), so this is a bug, not bad input."""
+
+
+class RuleNotInForce(Exception):
+    """A decision cited rule codes that the version it cites does not hold."""
+
+    def __init__(self, rule_set: RuleSet, codes: Sequence[str]) -> None:
+        super().__init__(f"not in version {rule_set.version}: {', '.join(codes)}")
+        self.rule_set = rule_set
+        self.codes = list(codes)
+
+
+def published_rule_sets(organisation: Organisation) -> QuerySet[RuleSet]:
+    return RuleSet.objects.filter(organisation=organisation, published_at__isnull=False)
+
+
+def rule_set_in_force(organisation: Organisation, *, at: datetime | None = None) -> RuleSet:
+    """The one published version in force at ``at`` (now by default): the one whose start is
+    the latest at or before it. Its rules come prefetched in their order."""
+    at = at or timezone.now()
+    rule_set = (
+        published_rule_sets(organisation)
+        .filter(in_force_from__lte=at)
+        .order_by("-in_force_from", "-version")
         .prefetch_related("rules")
         .first()
     )
+    if rule_set is None:
+        raise NoRuleSetInForce(f"{organisation} at {at.isoformat()}")
+    return rule_set
+
+
+def rules_cited(rule_set: RuleSet, codes: Sequence[str]) -> list[Rule]:
+    """The rules of ``rule_set`` with these codes; a code the version does not hold is refused
+    rather than dropped, so a decision never silently cites less than the moderator chose."""
+    wanted = set(codes)
+    rules = [rule for rule in rule_set.rules.all() if rule.code in wanted]
+    missing = sorted(wanted - {rule.code for rule in rules})
+    if missing:
+        raise RuleNotInForce(rule_set, missing)
+    return rules
+
+
+def rule_set_periods(organisation: Organisation) -> list[tuple[RuleSet, datetime | None]]:
+    """Every published version, newest first, with the moment the next one replaced it (None
+    for the last one). A version that was replaced before it started has an empty period."""
+    versions = list(published_rule_sets(organisation).order_by("-in_force_from", "-version"))
+    periods: list[tuple[RuleSet, datetime | None]] = []
+    until: datetime | None = None
+    for rule_set in versions:
+        periods.append((rule_set, until))
+        until = rule_set.in_force_from
+    return periods
+
+
+def get_published_rule_set(organisation: Organisation, version: int) -> RuleSet:
+    try:
+        return published_rule_sets(organisation).prefetch_related("rules").get(version=version)
+    except RuleSet.DoesNotExist:
+        raise Http404(str(version)) from None
+
+
+def rule_titles_by_code(organisation: Organisation) -> dict[str, Rule]:
+    """For each code ever published, its rule in the newest version holding it: how a count
+    under a retired code is still named to citizens by its title."""
+    titles: dict[str, Rule] = {}
+    for rule in Rule.objects.filter(
+        rule_set__organisation=organisation, rule_set__published_at__isnull=False
+    ).order_by("-rule_set__version"):
+        titles.setdefault(rule.code, rule)
+    return titles
 
 
 def _max_length_key(organisation_id: int) -> str:
@@ -55,16 +124,25 @@ def _max_length_key(organisation_id: int) -> str:
 
 def max_length_for(organisation: Organisation) -> int:
     """The longest contribution the rules in force allow. Every form and submission asks, so
-    it is cached; publishing or changing a rule set drops it (ModerationConfig.ready)."""
+    it is cached; publishing a rule set drops it (ModerationConfig.ready), and the cache never
+    outlives the start of the next version already published."""
     key = _max_length_key(organisation.pk)
     cached: int | None = cache.get(key)
     if cached is not None:
         return cached
-    rule_set = (
-        RuleSet.objects.filter(organisation=organisation).order_by("-version").only("max_length")
-    ).first()
-    max_length = rule_set.max_length if rule_set else DEFAULT_MAX_LENGTH_FALLBACK
-    cache.set(key, max_length, MAX_LENGTH_CACHE_SECONDS)
+    now = timezone.now()
+    max_length = rule_set_in_force(organisation, at=now).max_length
+    next_start = (
+        published_rule_sets(organisation)
+        .filter(in_force_from__gt=now)
+        .order_by("in_force_from")
+        .values_list("in_force_from", flat=True)
+        .first()
+    )
+    seconds = MAX_LENGTH_CACHE_SECONDS
+    if next_start is not None:
+        seconds = max(1, min(seconds, int((next_start - now).total_seconds())))
+    cache.set(key, max_length, seconds)
     return max_length
 
 

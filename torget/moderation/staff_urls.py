@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from torget.moderation import views
+from torget.moderation import rule_views, views
 
 app_name = "moderation"
 
@@ -20,4 +20,12 @@ urlpatterns = [
     path("threats/", views.threat_list, name="threats"),
     path("threats/<int:pk>/show/", views.threat_show, name="show-threat"),
     path("threats/<int:pk>/evidence/", views.evidence, name="evidence"),
+    path("rules/", rule_views.rules_staff, name="rules"),
+    path("rules/draft/", rule_views.draft_start, name="draft-start"),
+    path("rules/draft/settings/", rule_views.draft_settings, name="draft-settings"),
+    path("rules/draft/rules/new/", rule_views.rule_add, name="rule-add"),
+    path("rules/draft/rules/<int:pk>/", rule_views.rule_edit, name="rule-edit"),
+    path("rules/draft/rules/<int:pk>/remove/", rule_views.rule_remove, name="rule-remove"),
+    path("rules/draft/rules/<int:pk>/move/", rule_views.rule_move, name="rule-move"),
+    path("rules/v<int:version>/publish/", rule_views.publish, name="publish-rules"),
 ]

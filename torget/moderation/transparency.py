@@ -17,6 +17,7 @@ from torget.moderation.queries import (
     dialogues_taking_contributions,
     monthly_decision_counts,
     rule_set_in_force,
+    rule_titles_by_code,
 )
 
 KINDS = [DecisionKind(value) for value, _label in DecisionKind.choices]
@@ -28,8 +29,10 @@ MONTHS_SHOWN = 12
 class CountRow:
     counts: list[int]
     rule: Rule | None = None
-    # A code cited under an earlier rule-set version that the rules in force no longer hold.
+    # A code cited under an earlier rule-set version that the rules in force no longer hold,
+    # and that rule as last published, for its title: citizens are never shown codes.
     code: str = ""
+    retired: Rule | None = None
 
     @property
     def total(self) -> int:
@@ -48,13 +51,15 @@ def _counts(by_kind: dict[str, int]) -> list[int]:
     return [by_kind.get(kind, 0) for kind in KINDS]
 
 
-def _month_table(month: MonthOfDecisions, rules: list[Rule]) -> MonthTable:
+def _month_table(
+    month: MonthOfDecisions, rules: list[Rule], earlier: dict[str, Rule]
+) -> MonthTable:
     in_force = {rule.code for rule in rules}
     rows = [
         CountRow(_counts(month.by_rule[r.code]), rule=r) for r in rules if r.code in month.by_rule
     ]
     rows += [
-        CountRow(_counts(month.by_rule[code]), code=code)
+        CountRow(_counts(month.by_rule[code]), code=code, retired=earlier.get(code))
         for code in sorted(set(month.by_rule) - in_force)
     ]
     return MonthTable(
@@ -71,8 +76,11 @@ def transparency(request: TorgetRequest) -> HttpResponse:
     organisation = request.organisation
     if organisation is None:
         raise Http404
-    rule_set = rule_set_in_force(organisation)
-    rules = list(rule_set.rules.all()) if rule_set else []
+    rules = list(rule_set_in_force(organisation).rules.all())
+    months = monthly_decision_counts(organisation, months=MONTHS_SHOWN)
+    in_force = {rule.code for rule in rules}
+    retired = any(set(month.by_rule) - in_force for month in months)
+    earlier = rule_titles_by_code(organisation) if retired else {}
     dialogues = list(dialogues_taking_contributions(organisation))
     modes = {dialogue.moderation_mode for dialogue in dialogues}
     return render(
@@ -80,10 +88,7 @@ def transparency(request: TorgetRequest) -> HttpResponse:
         "moderation/transparency.html",
         {
             "kinds": [kind.label for kind in KINDS],
-            "months": [
-                _month_table(month, rules)
-                for month in monthly_decision_counts(organisation, months=MONTHS_SHOWN)
-            ],
+            "months": [_month_table(month, rules, earlier) for month in months],
             "months_shown": MONTHS_SHOWN,
             "priority_rules": [rule for rule in rules if rule.priority_offence],
             "dialogues": dialogues,

@@ -7,7 +7,7 @@ import tempfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +38,6 @@ from torget.moderation.models import (
     DecisionKind,
     ReviewOutcome,
     ReviewRequest,
-    RuleSet,
 )
 from torget.moderation.permissions import (
     can_block,
@@ -56,6 +55,7 @@ from torget.moderation.permissions import (
     made_the_decision,
 )
 from torget.moderation.queries import (
+    RuleNotInForce,
     blocks_of,
     decided_reviews,
     get_block_for,
@@ -74,17 +74,8 @@ from torget.moderation.tokens import REVIEW_LINK_DAYS, decision_for_review_token
 QUEUE_PAGE_SIZE = 25
 
 
-def rules_page(request: TorgetRequest) -> HttpResponse:
-    if request.organisation is None:
-        raise Http404
-    rule_set = rule_set_in_force(request.organisation)
-    return render(request, "moderation/rules.html", {"rule_set": rule_set})
-
-
 def _queue_context(request: StaffRequest) -> dict[str, object]:
     rule_set = rule_set_in_force(request.organisation)
-    if rule_set is None:
-        rule_set = actions.publish_default_rule_set(organisation=request.organisation)
     narrowed = QueueFilterForm(request.GET, auto_id="queue-%s")
     filters = narrowed.filters()
     queue = moderation_queue(request.organisation, **filters)
@@ -125,8 +116,6 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
         dialogue__organisation=request.organisation,
     )
     rule_set = rule_set_in_force(request.organisation)
-    if rule_set is None:
-        rule_set = actions.publish_default_rule_set(organisation=request.organisation)
     # The queue shows one form per item; these ids are the ones its template gives them.
     form = DecisionForm(request.POST, rule_set=rule_set, auto_id=f"decision-{contribution.pk}-%s")
     if not can_decide_on(request.user, contribution):
@@ -168,6 +157,8 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
             )
     except AlreadyDecided:
         return _already_decided(request, contribution)
+    except RuleNotInForce as refused:
+        messages.error(request, rule_not_in_force_message(refused))
     return _back_to_queue(request)
 
 
@@ -180,6 +171,13 @@ def _back_to_queue(request: StaffRequest) -> HttpResponse:
     return redirect(
         f"{reverse('moderation:queue')}?{query}" if query else reverse("moderation:queue")
     )
+
+
+def rule_not_in_force_message(refused: RuleNotInForce) -> str:
+    return _(
+        "The rules version in force (%(version)s) has no rule %(codes)s; the rules may have "
+        "changed while you worked. Nothing was changed: choose again."
+    ) % {"version": refused.rule_set.version, "codes": ", ".join(refused.codes)}
 
 
 def _already_decided(request: StaffRequest, contribution: Post) -> HttpResponse:
@@ -196,13 +194,6 @@ def _already_decided(request: StaffRequest, contribution: Post) -> HttpResponse:
             },
         )
     return _back_to_queue(request)
-
-
-def _rule_set(request: StaffRequest) -> RuleSet:
-    rule_set = rule_set_in_force(request.organisation)
-    if rule_set is None:
-        rule_set = actions.publish_default_rule_set(organisation=request.organisation)
-    return rule_set
 
 
 @staff_required
@@ -367,7 +358,7 @@ def block_author(request: StaffRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     form = BlockForm(
         request.POST or None,
-        rule_set=_rule_set(request),
+        rule_set=rule_set_in_force(request.organisation),
         organisation=request.organisation,
         dialogue=contribution.dialogue,
         now=now,
@@ -392,6 +383,9 @@ def block_author(request: StaffRequest, pk: int) -> HttpResponse:
         )
     except actions.AlreadyBlocked as refused:
         context["already"] = refused.block
+        return render(request, "moderation/block_form.html", context, status=409)
+    except RuleNotInForce as refused:
+        form.add_error(None, rule_not_in_force_message(refused))
         return render(request, "moderation/block_form.html", context, status=409)
     messages.success(
         request,

@@ -64,10 +64,11 @@ def test_a_hand_altered_column_is_caught(chain: list[ArchiveEntry]) -> None:
 def test_a_rewritten_record_with_a_fresh_hash_breaks_the_next_link(
     chain: list[ArchiveEntry],
 ) -> None:
-    # Someone rewrites entry 2 and recomputes its own hash: entry 3 still names the old one.
+    # Someone rewrites the dialogue's transition and recomputes its own hash: the entry after
+    # it still names the old one.
     from torget.archive.chain import sha256_text
 
-    target = chain[1]
+    target = next(entry for entry in chain if entry.status == "scheduled")
     forged = target.canonical.replace('"status":"scheduled"', '"status":"draft"')
     assert forged != target.canonical
     tamper(

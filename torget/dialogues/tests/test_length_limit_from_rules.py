@@ -10,15 +10,15 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from torget.accounts.models import Organisation
+from torget.accounts.models import Organisation, User
 from torget.dialogues.models import Dialogue, Post
-from torget.moderation.models import RuleSet
+from torget.moderation import rule_actions
 
 
-def _publish_shorter_limit(organisation: Organisation, limit: int) -> None:
-    RuleSet.objects.create(
-        organisation=organisation, version=2, max_length=limit, published_at=timezone.now()
-    )
+def _publish_shorter_limit(organisation: Organisation, adam: User, limit: int) -> None:
+    draft = rule_actions.start_draft(organisation=organisation)
+    rule_actions.set_draft_max_length(rule_set=draft, max_length=limit)
+    rule_actions.publish_rule_set(rule_set=draft, administrator=adam, in_force_from=timezone.now())
 
 
 def _post(client: Client, dialogue: Dialogue, text: str) -> Any:
@@ -35,9 +35,9 @@ def _post(client: Client, dialogue: Dialogue, text: str) -> Any:
 
 
 def test_the_rule_sets_limit_is_shown_and_enforced(
-    client: Client, organisation: Organisation, open_dialogue: Dialogue
+    client: Client, organisation: Organisation, adam: User, open_dialogue: Dialogue
 ) -> None:
-    _publish_shorter_limit(organisation, 300)
+    _publish_shorter_limit(organisation, adam, 300)
 
     page = client.get(f"/d/{open_dialogue.slug}/").content.decode()
     assert "At most 300 characters." in page
@@ -54,11 +54,11 @@ def test_the_rule_sets_limit_is_shown_and_enforced(
 
 
 def test_a_new_limit_holds_from_the_next_request_although_the_limit_is_cached(
-    client: Client, organisation: Organisation, open_dialogue: Dialogue
+    client: Client, organisation: Organisation, adam: User, open_dialogue: Dialogue
 ) -> None:
     assert "At most 2000 characters." in client.get(f"/d/{open_dialogue.slug}/").content.decode()
 
-    _publish_shorter_limit(organisation, 300)
+    _publish_shorter_limit(organisation, adam, 300)
 
     assert "At most 300 characters." in client.get(f"/d/{open_dialogue.slug}/").content.decode()
     assert _post(client, open_dialogue, "x" * 301).status_code == 400

@@ -48,3 +48,10 @@ def row_for(rows: list[list[str]], label: str) -> list[str]:
         if row and label in row[0]:
             return row
     raise AssertionError(f"no row for {label!r} in {rows}")
+
+
+def title(code: str) -> str:
+    """The English title of a default rule: citizens' pages name rules by title, not code."""
+    from torget.moderation.defaults import DEFAULT_RULES
+
+    return next(rule["title_en"] for rule in DEFAULT_RULES if rule["code"] == code)

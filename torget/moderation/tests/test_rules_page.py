@@ -19,7 +19,6 @@ def test_rules_page_shows_every_rule_in_the_chosen_language(
     client.cookies["torget_language"] = language
     page = client.get("/rules/").content.decode()
     for rule in DEFAULT_RULES:
-        assert rule["code"] in page
         assert str(rule[field]).replace("'", "&#x27;") in page  # type: ignore[literal-required]
     assert "Testby Kommune" in page
     assert "dialog@testby.example" in page

@@ -16,7 +16,7 @@ from torget.dialogues.models import Dialogue, Post
 from torget.livechat.actions import approve_question, assign_question, reject_question
 from torget.livechat.models import ChatSession, Question
 from torget.moderation.actions import approve_contribution, refer_contribution, reject_contribution
-from torget.moderation.tests.html_tables import row_for, table_rows
+from torget.moderation.tests.html_tables import row_for, table_rows, title
 
 HEADER = ["Rule", "Approved", "Rejected", "Referred to customer service", "All"]
 
@@ -67,12 +67,12 @@ def test_a_decision_just_after_local_midnight_on_the_first_counts_in_the_new_mon
     # then each month has its own table, with the decisions where Copenhagen's calendar has them.
     old = table_rows(page, f"table-{last_month}")
     assert old[0] == HEADER
-    assert row_for(old, "THREATS")[1:] == ["0", "1", "0", "1"]
+    assert row_for(old, title("THREATS"))[1:] == ["0", "1", "0", "1"]
     assert row_for(old, "All decisions")[1:] == ["0", "1", "0", "1"]
     assert not any("No rule cited" in row[0] for row in old)
 
     new = table_rows(page, f"table-{this_month}")
-    assert row_for(new, "THREATS")[1:] == ["0", "1", "0", "1"]
+    assert row_for(new, title("THREATS"))[1:] == ["0", "1", "0", "1"]
     assert row_for(new, "No rule cited")[1:] == ["1", "0", "1", "2"]
     assert row_for(new, "All decisions")[1:] == ["1", "1", "1", "3"]
     # The newest month comes first.
@@ -97,11 +97,11 @@ def test_a_decision_citing_two_rules_counts_under_each_but_once_in_the_total(
     # then each rule row counts the decisions citing it, and the total counts decisions.
     month = timezone.localtime(timezone.now(), ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m")
     rows = table_rows(page, f"table-{month}")
-    assert row_for(rows, "RESPECT")[1:] == ["0", "2", "0", "2"]
-    assert row_for(rows, "ON_TOPIC")[1:] == ["0", "1", "0", "1"]
+    assert row_for(rows, title("RESPECT"))[1:] == ["0", "2", "0", "2"]
+    assert row_for(rows, title("ON_TOPIC"))[1:] == ["0", "1", "0", "1"]
     assert row_for(rows, "All decisions")[1:] == ["0", "2", "0", "2"]
     # Rules follow the published order (ON_TOPIC is rule 1), not the order of the counts.
-    assert [row[0].split()[-1] for row in rows[1:3]] == ["ON_TOPIC", "RESPECT"]
+    assert [row[0] for row in rows[1:3]] == [title("ON_TOPIC"), title("RESPECT")]
 
 
 def test_decisions_older_than_a_year_are_left_out(
@@ -152,7 +152,7 @@ def test_decisions_on_live_chat_questions_count_with_those_on_contributions(
     # a pending question to a politician approves it, handing it on decides nothing new.
     month = timezone.localtime(timezone.now(), ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m")
     rows = table_rows(page, f"table-{month}")
-    assert row_for(rows, "THREATS")[1:] == ["0", "2", "0", "2"]
+    assert row_for(rows, title("THREATS"))[1:] == ["0", "2", "0", "2"]
     assert row_for(rows, "No rule cited")[1:] == ["2", "0", "0", "2"]
     assert row_for(rows, "All decisions")[1:] == ["2", "2", "0", "4"]
     assert "a question handed to a politician counts as approved" in page
