@@ -18,7 +18,7 @@ urlpatterns = [
     path("rules/", include("torget.moderation.urls")),
     path("staff/moderation/", include("torget.moderation.staff_urls")),
     path("staff/account/", include("torget.accounts.urls")),
-    path("staff/records/", include("torget.archive.urls")),
+    path("staff/records/", include("torget.site.records.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from torget.archive import views
+from torget.site.records import views
 
 app_name = "records"
 

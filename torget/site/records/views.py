@@ -21,15 +21,6 @@ from torget.accounts.http import StaffRequest
 from torget.archive import actions as archive_actions
 from torget.archive import records
 from torget.archive.export import ExportError, released_value
-from torget.archive.forms import (
-    FIELD_LABELS,
-    RedactionForm,
-    ReleaseForm,
-    RequestForm,
-    RetentionChangeForm,
-    RetentionRuleForm,
-    SearchForm,
-)
 from torget.archive.models import ArchiveEntry, RecordsRequest, Release, RequestItem, RetentionRule
 from torget.archive.permissions import (
     can_handle_records,
@@ -45,6 +36,15 @@ from torget.archive.queries import (
 )
 from torget.archive.records import PassageNotFound, stored_content
 from torget.archive.redaction import Span
+from torget.site.records.forms import (
+    FIELD_LABELS,
+    RedactionForm,
+    ReleaseForm,
+    RequestForm,
+    RetentionChangeForm,
+    RetentionRuleForm,
+    SearchForm,
+)
 
 RESULTS_PER_PAGE = 25
 
