@@ -139,13 +139,14 @@ class DialogueEvent(models.Model):
 class PostStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     PUBLISHED_UNREVIEWED = "published_unreviewed", _("Published, awaiting review")
+    HELD = "held", _("Held for a closer look")
     APPROVED = "approved", _("Published")
     REJECTED = "rejected", _("Not published")
     REFERRED = "referred", _("Referred to customer service")
 
 
 VISIBLE_STATUSES = (PostStatus.APPROVED, PostStatus.PUBLISHED_UNREVIEWED)
-AWAITING_STATUSES = (PostStatus.PENDING, PostStatus.PUBLISHED_UNREVIEWED)
+AWAITING_STATUSES = (PostStatus.PENDING, PostStatus.PUBLISHED_UNREVIEWED, PostStatus.HELD)
 
 
 class PostChannel(models.TextChoices):

@@ -589,6 +589,8 @@ class ChatHooks:
         )
         locked.post = post
         was_waiting = locked.status in WAITING_STATUSES
+        if decision.kind == DecisionKind.HOLD:
+            return  # still awaiting moderation: it stays among the new questions
         after = _STATUS_AFTER_DECISION[DecisionKind(decision.kind)]
         if after == QuestionStatus.APPROVED:
             if locked.status in WAITING_STATUSES or locked.status == QuestionStatus.ANSWERED:

@@ -99,6 +99,7 @@ class ThreatAlreadyMarked(Exception):
 
 
 _STATUS_AFTER = {
+    DecisionKind.HOLD: PostStatus.HELD,
     DecisionKind.APPROVE: PostStatus.APPROVED,
     DecisionKind.REJECT: PostStatus.REJECTED,
     DecisionKind.REFER: PostStatus.REFERRED,
@@ -203,7 +204,7 @@ def _decide(
                 },
                 language=organisation.default_language,
             )
-        if locked.has_confirmed_email:
+        if locked.has_confirmed_email and kind != DecisionKind.HOLD:
             send_on_commit(
                 to=locked.email,
                 subject=_NOTICE_SUBJECT[kind],
@@ -223,6 +224,21 @@ def _decide(
             )
     contribution.status = locked.status
     return decision
+
+
+def hold_post(*, post: Post, moderator: User, note: str, now: datetime | None = None) -> Decision:
+    """Take the post out of public view, or keep it out, while the moderator finds out more.
+    It stays in the queue for a decision; its author is not told, as nothing is decided yet.
+    ``note`` says why, for the colleague who decides."""
+    return _decide(
+        kind=DecisionKind.HOLD,
+        contribution=post,
+        moderator=moderator,
+        rule_codes=(),
+        note=note,
+        now=now,
+        decidable=(PostStatus.PENDING, PostStatus.PUBLISHED_UNREVIEWED),
+    )
 
 
 def approve_contribution(

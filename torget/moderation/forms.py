@@ -46,6 +46,8 @@ class DecisionForm(forms.Form):
         data = super().clean() or {}
         if data.get("decision") == DecisionKind.REJECT and not data.get("rules"):
             self.add_error("rules", _("A rejection must cite at least one rule."))
+        if data.get("decision") == DecisionKind.HOLD and not data.get("note"):
+            self.add_error("note", _("Say why you hold it, for the colleague who decides."))
         return data
 
 

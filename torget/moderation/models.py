@@ -104,6 +104,9 @@ class DecisionKind(models.TextChoices):
     APPROVE = "approve", _("Approved")
     REJECT = "reject", _("Rejected")
     REFER = "refer", _("Referred to customer service")
+    # Taken out of public view (or kept out of it) while a moderator finds out more -- asks a
+    # colleague, a lawyer, the police. Not a decision on the post: it stays in the queue.
+    HOLD = "hold", _("Held for a closer look")
 
 
 class Decision(models.Model):

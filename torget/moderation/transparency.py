@@ -20,7 +20,8 @@ from torget.moderation.queries import (
     rule_titles_by_code,
 )
 
-KINDS = [DecisionKind(value) for value, _label in DecisionKind.choices]
+# Decisions on posts; a hold is a step towards one and is not counted.
+KINDS = [DecisionKind.APPROVE, DecisionKind.REJECT, DecisionKind.REFER]
 # A year is enough to see trends and keeps the page short; the archive holds the rest.
 MONTHS_SHOWN = 12
 

@@ -143,6 +143,13 @@ def decide(request: StaffRequest, pk: int) -> HttpResponse:
                 note=data["note"],
             )
             messages.success(request, _("%(ref)s was rejected.") % {"ref": contribution.reference})
+        elif data["decision"] == DecisionKind.HOLD:
+            actions.hold_post(post=contribution, moderator=request.user, note=data["note"])
+            messages.success(
+                request,
+                _("%(ref)s is held for a closer look: out of public view, still in the queue.")
+                % {"ref": contribution.reference},
+            )
         else:
             actions.refer_contribution(
                 contribution=contribution, moderator=request.user, note=data["note"]
