@@ -26,7 +26,13 @@ from torget.accounts.models import (
 )
 from torget.dialogues import actions as dialogue_actions
 from torget.dialogues.actions import MissionCard
-from torget.dialogues.models import Dialogue, ModerationMode, ParticipationLevel, Post
+from torget.dialogues.models import (
+    Dialogue,
+    ModerationMode,
+    OfflineSource,
+    ParticipationLevel,
+    Post,
+)
 from torget.livechat import actions as chat_actions
 from torget.livechat.models import ChatSession, Question
 from torget.moderation import actions as moderation_actions
@@ -283,6 +289,17 @@ def build_demo(*, now: datetime | None = None) -> Organisation:
         "Sofie, 14 år",
         "Vi cykler i klump om morgenen. Stien skal være bred nok til, at man kan overhale.",
         now - 2 * timedelta(hours=3),
+    )
+    # Said at the citizens' meeting and typed in the next morning: it waits in the one queue.
+    intake.enter_offline_input(
+        dialogue=cycle,
+        entered_by=owner,
+        received_via=OfflineSource.MEETING,
+        received_on=(now - 2 * day).date(),
+        display_name="Deltager ved borgermødet i Solby Hallen",
+        text="Husk cykelparkering ved hallen, ellers står cyklerne på fortovet.",
+        email="",
+        now=now - 1 * day,
     )
     moderation_actions.approve_contribution(contribution=c1, moderator=alice, now=now - 5 * day)
     moderation_actions.approve_contribution(contribution=c2, moderator=alice, now=now - 4 * day)
