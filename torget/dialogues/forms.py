@@ -19,10 +19,15 @@ from torget.dialogues.models import Dialogue, ModerationMode, OfflineSource, Par
 
 class CitizenPostForm(forms.Form):
     """What every citizen's post has: a name to show, the text (its limit set per request),
-    a trap field for automated senders and the form's one-time token."""
+    an address for notices if they like, a trap field for automated senders and the form's
+    one-time token."""
 
     text_label = _("Your contribution")
     text_rows = 6
+    email_help = _(
+        "Only for notices about your contribution and the feedback report. We first send a "
+        "link to confirm the address. It is never shown publicly."
+    )
 
     display_name = CleanTextField(
         label=_("Your name as it will be shown"),
@@ -37,9 +42,14 @@ class CitizenPostForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
+    email = forms.EmailField(
+        label=_("E-mail (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    field_order = ["display_name", "text", "website", "submission_token"]
+    field_order = ["display_name", "text", "email", "website", "submission_token"]
 
     def __init__(self, *args: Any, max_length: int, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("submission_token", uuid.uuid4())
@@ -52,6 +62,7 @@ class CitizenPostForm(forms.Form):
             widget=forms.Textarea(attrs={"rows": self.text_rows}),
             help_text=_("At most %(limit)s characters.") % {"limit": max_length},
         )
+        self.fields["email"].help_text = self.email_help
         self.order_fields(self.field_order)
 
     @property
@@ -60,17 +71,7 @@ class CitizenPostForm(forms.Form):
 
 
 class ContributionForm(CitizenPostForm):
-    email = forms.EmailField(
-        label=_("E-mail (optional)"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_(
-            "Only for notices about your contribution and the feedback report. We first send a "
-            "link to confirm the address. It is never shown publicly."
-        ),
-    )
-
-    field_order = ["display_name", "text", "email", "website", "submission_token"]
+    """A contribution on a dialogue's page."""
 
 
 class OfflineInputForm(forms.Form):

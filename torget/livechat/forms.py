@@ -24,18 +24,10 @@ NOTE_MAX_LENGTH = 1000
 class QuestionForm(CitizenPostForm):
     text_label = _("Your question")
     text_rows = 4
-
-    email = forms.EmailField(
-        label=_("E-mail (optional)"),
-        required=False,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text=_(
-            "Only for notices about your question and the dialogue's feedback report. We first "
-            "send a link to confirm the address. It is never shown publicly."
-        ),
+    email_help = _(
+        "Only for notices about your question and the dialogue's feedback report. We first "
+        "send a link to confirm the address. It is never shown publicly."
     )
-
-    field_order = ["display_name", "text", "email", "website", "submission_token"]
 
 
 class RejectForm(forms.Form):
