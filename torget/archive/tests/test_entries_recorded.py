@@ -54,7 +54,11 @@ def test_a_decision_is_archived_with_who_which_rules_and_the_rule_set_version(
         contribution=contribution, moderator=alice, rule_codes=["RESPECT"], note="Grov tone"
     )
 
-    entry = ArchiveEntry.objects.filter(subject_id=contribution.pk).order_by("seq").last()
+    entry = (
+        ArchiveEntry.objects.filter(subject_type="contribution", subject_id=contribution.pk)
+        .order_by("seq")
+        .last()
+    )
     assert entry is not None
     assert entry.kind == EntryKind.DECISION
     assert entry.actor == alice

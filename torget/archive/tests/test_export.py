@@ -177,7 +177,7 @@ def test_a_full_disk_leaves_no_half_written_bag(
 def test_a_manual_span_outside_the_text_is_refused(
     tmp_path: Path, contributions: list[Post]
 ) -> None:
-    entry = ArchiveEntry.objects.get(subject_id=contributions[2].pk)
+    entry = ArchiveEntry.objects.get(subject_type="contribution", subject_id=contributions[2].pk)
     text = "Linjeføring B er tryggest."
     with pytest.raises(SpanOutsideText):
         write_bag(
@@ -192,7 +192,7 @@ def test_a_manual_span_outside_the_text_is_refused(
 
 
 def test_a_manual_span_names_its_ground(tmp_path: Path, contributions: list[Post]) -> None:
-    entry = ArchiveEntry.objects.get(subject_id=contributions[2].pk)
+    entry = ArchiveEntry.objects.get(subject_type="contribution", subject_id=contributions[2].pk)
     write_bag(
         entries=ArchiveEntry.objects.filter(seq=entry.seq),
         out=tmp_path / "bag",
