@@ -29,6 +29,7 @@ from torget.dialogues.permissions import (
     can_create_dialogue,
     can_enter_offline_input,
     can_follow_committee_dialogues,
+    can_view_dialogue_in_staff,
 )
 from torget.dialogues.queries import (
     committee_dialogues,
@@ -169,6 +170,7 @@ def staff_dashboard(request: StaffRequest) -> HttpResponse:
         "overdue": _with_states(list(overdue_feedback(organisation, today)), now),
         "dialogues": _with_states(list(staff_dialogues(organisation)[:50]), now),
         "can_create": can_create_dialogue(request.user),
+        "can_open_staff_pages": can_view_dialogue_in_staff(request.user),
         "queue_count": moderation_queue(organisation).count()
         if can_moderate(request.user)
         else None,

@@ -158,3 +158,17 @@ def test_a_new_dialogue_is_pre_moderated_unless_the_owner_chooses_otherwise(
         )
     }
     assert radios == {"pre": True, "post": False}
+
+
+def test_the_overview_links_each_person_to_a_page_they_may_open(
+    client: Client, olga: User, alice: User, open_dialogue: Dialogue, signed_in: Any
+) -> None:
+    staff_page = f'href="/staff/dialogues/{open_dialogue.pk}/"'
+    public_page = f'href="/d/{open_dialogue.slug}/"'
+    signed_in(client, olga)
+    body = client.get("/staff/").content.decode()
+    assert staff_page in body
+    signed_in(client, alice)
+    body = client.get("/staff/").content.decode()
+    assert staff_page not in body and public_page in body
+    assert client.get(f"/staff/dialogues/{open_dialogue.pk}/").status_code == 403
