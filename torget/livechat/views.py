@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -67,7 +68,8 @@ from torget.livechat.queries import (
     stored_question_reference,
     waiting_questions,
 )
-from torget.moderation.queries import rule_set_in_force
+from torget.moderation.queries import RuleNotInForce, rule_set_in_force
+from torget.moderation.views import rule_not_in_force_message
 from torget.realtime import queries as stream_queries
 from torget.realtime.sse import sse_response
 
@@ -527,12 +529,15 @@ def moderate_step(request: StaffRequest, pk: int, reference: str, step: str) -> 
         form = RejectForm(request.POST, rule_set=rule_set)
         if not form.is_valid():
             return refused(_("Choose the rule the question breaks before rejecting it."))
-        actions.reject_question(
-            question=question,
-            moderator=user,
-            rule_codes=[form.cleaned_data["rules"]],
-            note=form.cleaned_data["note"],
-        )
+        try:
+            actions.reject_question(
+                question=question,
+                moderator=user,
+                rule_codes=[form.cleaned_data["rules"]],
+                note=form.cleaned_data["note"],
+            )
+        except RuleNotInForce as not_in_force:
+            return refused(rule_not_in_force_message(not_in_force))
         return done(_("Question %(reference)s was rejected.") % {"reference": reference})
 
     def assign() -> HttpResponse:
@@ -550,6 +555,14 @@ def moderate_step(request: StaffRequest, pk: int, reference: str, step: str) -> 
             return refused(
                 _("%(name)s is not on this chat's panel. Nothing was changed.")
                 % {"name": politician.display_name}
+            )
+        except actions.ChatNotStarted:
+            return refused(
+                _(
+                    "The chat has not opened yet: questions are handed to the panel from "
+                    "%(when)s. Nothing was changed."
+                )
+                % {"when": date_format(timezone.localtime(chat.opens_at), "DATETIME_FORMAT")}
             )
         return done(
             _("Question %(reference)s was handed to %(name)s.")

@@ -394,3 +394,18 @@ def test_a_dialogue_owner_creates_a_chat_with_a_panel(
     chat = ChatSession.objects.get()
     assert [seat.politician for seat in actions.seated(chat)] == [bob, vera]
     assert list(chat.moderators.all()) == [alice]
+
+
+def test_handing_out_before_the_chat_opens_is_refused_with_a_reason(
+    client: Client, make_chat: Callable[..., ChatSession], ask: Ask, alice: User, bob: User
+) -> None:
+    now = timezone.now()
+    later = make_chat(opens_at=now + timedelta(hours=1), closes_at=now + timedelta(hours=2))
+    question = ask(later)
+    sign_in(client, alice)
+    url = f"/staff/chats/{later.pk}/moderate/{question.reference}/assign/"
+    response = client.post(url, {"politician": bob.pk}, headers=JSON)
+    assert response.status_code == 409
+    assert "The chat has not opened yet" in response.json()["message"]
+    question.refresh_from_db()
+    assert (question.status, question.assigned_to) == (QuestionStatus.PENDING, None)
