@@ -512,11 +512,13 @@ def upvote_question(*, question: Question, voter: str, now: datetime | None = No
 
 
 def _lock(question: Question) -> Question:
-    """Lock the question's post, then the question: moderation locks the post first too, so a
-    decision from the moderation queue and a step in the console never wait for each other."""
+    """Lock the question's post, then the question and its chat: moderation locks the post
+    first too, so a decision from the moderation queue and a step in the console never wait
+    for each other; and the chat before the archive's chain head, as a batch of new questions
+    does, so neither waits for the other's."""
     Post.objects.select_for_update().filter(pk=question.post_id).exists()
     return (
-        Question.objects.select_for_update(of=("self",))
+        Question.objects.select_for_update(of=("self", "session"))
         .select_related("post", "session__dialogue__organisation")
         .get(pk=question.pk)
     )

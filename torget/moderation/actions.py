@@ -139,7 +139,6 @@ def _record_decision(
     decision.rules.set(rules)
     locked.status = _STATUS_AFTER[kind]
     locked.save(update_fields=["status"])
-    channels.decided(locked, decision)
     append_entry(
         kind=EntryKind.DECISION,
         at=now,
@@ -160,6 +159,9 @@ def _record_decision(
         },
         content={"note": note} if note else None,
     )
+    # Last, as every action publishes last: the chain head is locked before any stream, in
+    # every transaction, so two never wait for each other's locks.
+    channels.decided(locked, decision)
     return decision, rules
 
 
@@ -176,7 +178,7 @@ def _decide(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Post.objects.select_for_update()
+            Post.objects.select_for_update(of=("self",))
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
@@ -317,7 +319,7 @@ def request_review(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Post.objects.select_for_update()
+            Post.objects.select_for_update(of=("self",))
             .select_related("dialogue__organisation")
             .get(pk=decision.contribution_id)
         )
@@ -388,7 +390,7 @@ def decide_review(
         if locked.decision.moderator_id == moderator.pk:
             raise OwnDecision(locked.decision.pk)
         contribution = (
-            Post.objects.select_for_update()
+            Post.objects.select_for_update(of=("self",))
             .select_related("dialogue__organisation")
             .get(pk=locked.contribution_id)
         )
@@ -468,7 +470,7 @@ def impose_block(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Post.objects.select_for_update()
+            Post.objects.select_for_update(of=("self",))
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )
@@ -630,7 +632,7 @@ def mark_threat(
     now = now or timezone.now()
     with transaction.atomic():
         locked = (
-            Post.objects.select_for_update()
+            Post.objects.select_for_update(of=("self",))
             .select_related("dialogue__organisation")
             .get(pk=contribution.pk)
         )

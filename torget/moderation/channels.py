@@ -4,9 +4,10 @@ Moderation works on every post the same way, whatever channel it came by. A chan
 live on beside the decision -- a live chat's consoles and its public list of waiting questions,
 and (issue "Social-media channels") a platform on which a comment must be hidden -- registers
 ``ChannelHooks`` for its channel when its app is ready. Moderation calls them inside the deciding
-transaction, after the decision is recorded and with the post's row locked; anything that
-reaches the outside world waits for the commit. Moderation never imports a channel's app
-(docs/decisions/0004-one-post-one-moderation.md).
+transaction, last, after the decision and its archive entry are recorded and with the post's row
+locked (a hook may publish to live streams: streams are always locked after the archive's chain
+head); anything that reaches the outside world waits for the commit. Moderation never
+imports a channel's app (docs/decisions/0004-one-post-one-moderation.md).
 """
 
 from __future__ import annotations
