@@ -835,7 +835,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, env: dict[str, str], 
     if load.get("cpu_pressure_some_avg10", float(load["loadavg"][0]) * 100) > 10:
         say("WARNING: the machine is busy with other work; figures will be worse than alone")
 
-    world = build_world(args.posts, args.hidden_every)
+    world = build_world(args.contributions, args.hidden_every)
     plan = page_plan(world)
     say(
         f"built {len(world.published)} published + {world.hidden} hidden contributions in "

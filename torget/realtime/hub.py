@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any, Final
 
-from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from torget.realtime import queries
@@ -373,7 +372,9 @@ _hub: Hub | None = None
 
 def get_hub() -> Hub:
     """The hub of the running event loop. uvicorn runs one loop per worker process, so this
-    is one hub per process; a new loop (a restarted test server) gets a new hub."""
+    is one hub per process; a new loop (a restarted test server) gets a new hub. The live
+    layer (``torget.realtime.asgi``) calls it for every request, so that the views, on their
+    threads, find the hub of the loop that serves them."""
     global _hub
     loop = asyncio.get_running_loop()
     if _hub is None or _hub.loop is not loop:
@@ -381,20 +382,22 @@ def get_hub() -> Hub:
     return _hub
 
 
-async def _started_hub() -> Hub:
-    hub = get_hub()
-    await hub.start()
-    return hub
-
-
 def started_hub() -> Hub:
     """From a request's thread: the hub of the event loop serving the request, listening.
 
     Once the broker's subscription is in place this is one look at a module variable; only
-    the first viewer of a worker (and any while the broker is away) goes over to the loop to
-    start the hub and wait for the broker. ``BrokerUnavailable`` when it does not answer.
+    the first viewer of a worker (and any while the broker is away) waits for the loop to
+    start the hub and for the broker. ``BrokerUnavailable`` when the broker does not answer,
+    or when no event loop serves this process (Django's development server, say).
     """
     hub = _hub
     if hub is not None and hub.listening():
         return hub
-    return async_to_sync(_started_hub)()
+    if hub is None or hub.loop.is_closed() or not hub.loop.is_running():
+        raise BrokerUnavailable("no event loop serves live streams in this process")
+    return asyncio.run_coroutine_threadsafe(_started_hub_on(hub), hub.loop).result()
+
+
+async def _started_hub_on(hub: Hub) -> Hub:
+    await hub.start()
+    return hub

@@ -1,4 +1,4 @@
-"""The live response every live page uses: ``return sse_response(request, stream=...)``.
+"""The live answer every live page gives: ``return sse_response(request, stream=...)``.
 
 A viewer says where it is with the ``Last-Event-ID`` header (sent by the browser's
 EventSource when it reconnects) or, on its first connection, with ``?last_event_id=N`` (the
@@ -6,6 +6,9 @@ number the page was rendered at). It then receives exactly the events after that
 the missed ones first, from memory or the database, then live ones — with a heartbeat comment
 when the stream is quiet. A viewer dropped for falling behind sees its stream end, and its
 browser reconnects and carries on from the last event it received.
+
+The view's answer only names the stream and the viewer's place in it; the live layer in
+front of Django (``torget.realtime.asgi``) holds the connection and sends ``frames``.
 """
 
 from __future__ import annotations
@@ -13,14 +16,12 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from torget.core.asgi import LiveStreamingResponse
 from torget.realtime import queries
-from torget.realtime.hub import BEAT, BrokerUnavailable, Hub, started_hub
-from torget.realtime.trace import WriteTrace, write_trace
+from torget.realtime.hub import BEAT, BrokerUnavailable, Hub, get_hub, started_hub
+from torget.realtime.trace import write_trace
 from torget.realtime.wire import InvalidEventId, parse_event_id, retry_frame
 
 NOT_A_NUMBER = _(
@@ -33,19 +34,22 @@ FROM_THE_FUTURE = _(
 UNAVAILABLE = _("Live updates are unavailable right now. Reload the page in a moment.")
 UNAVAILABLE_RETRY_AFTER_SECONDS = 10
 
+# The headers of a live view's answer that the live layer reads (and takes off): the stream,
+# and the number of the last event the viewer has (absent on a first visit without one).
+HOLD_STREAM = "Torget-Live-Stream"
+HOLD_AFTER = "Torget-Live-After"
+
 
 def _refusal(message: str | Promise, *, status: int) -> HttpResponse:
     return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
 
 
-def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase:
+def sse_response(request: HttpRequest, *, stream: str) -> HttpResponse:
     """Answer with the live stream ``stream``, or with 400 for a Last-Event-ID that is not a
     number or is beyond the stream's newest event, or 503 when the broker is unreachable.
 
-    A synchronous view calls this on its request's thread, where the view has just checked
-    that the requester may see the stream: everything up to the response is made there in
-    the one visit the request pays to its thread, and the response's frames then come from
-    this worker's hub on the event loop.
+    Called by a view that has just checked that the requester may follow the stream. The
+    answer is empty: the live layer keeps its connection and sends the stream's frames.
     """
     # The header wins: the browser keeps the first URL, query and all, for every reconnect.
     raw = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
@@ -54,33 +58,35 @@ def sse_response(request: HttpRequest, *, stream: str) -> HttpResponseBase:
     except InvalidEventId:
         return _refusal(NOT_A_NUMBER, status=400)
     try:
-        hub = started_hub()
+        hub: Hub | None = started_hub()
     except BrokerUnavailable:
-        unavailable = _refusal(UNAVAILABLE, status=503)
-        unavailable["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
-        return unavailable
-    known = hub.known_head(stream)
+        hub = None
+    known = None if hub is None else hub.known_head(stream)
     if after is not None and (known is None or after > known):
         last_seq = queries.head(stream)
         if after > last_seq:
             return _refusal(FROM_THE_FUTURE % {"event_id": after, "last_seq": last_seq}, status=400)
-    # The response stays open for hours; the connections this request used go back now.
-    queries.release_connections()
-    response = LiveStreamingResponse(
-        _frames(hub, stream=stream, after=after, trace=write_trace()),
-        content_type="text/event-stream",
-    )
+    if hub is None:
+        unavailable = _refusal(UNAVAILABLE, status=503)
+        unavailable["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+        return unavailable
+    response = HttpResponse(content_type="text/event-stream")
+    response[HOLD_STREAM] = stream
+    if after is not None:
+        response[HOLD_AFTER] = str(after)
     response["Cache-Control"] = "no-cache"
     # nginx and similar proxies would otherwise hold the events back in their buffers.
     response["X-Accel-Buffering"] = "no"
     return response
 
 
-async def _frames(
-    hub: Hub, *, stream: str, after: int | None, trace: WriteTrace | None
-) -> AsyncGenerator[bytes, None]:
+async def frames(stream: str, *, after: int | None) -> AsyncGenerator[bytes, None]:
+    """The frames of ``stream`` for a viewer that has every event up to ``after``: the missed
+    ones, then the live ones, as this worker's hub receives them. Runs on the event loop."""
+    trace = write_trace()
     # The first bytes go out before any waiting, so the browser sees the stream open at once.
     yield retry_frame()
+    hub = get_hub()
     # Subscribing here rather than in the view means a response that is never sent (the
     # client left first) never leaves a viewer behind: this generator's end unsubscribes.
     subscription = await hub.subscribe(stream, after=after)

@@ -7,13 +7,12 @@ import asyncio
 from collections.abc import AsyncGenerator
 
 from asgiref.sync import sync_to_async
-from django.http import StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.test import RequestFactory
 from pytest_django import Settings
 
 from torget.realtime.hub import Hub
-from torget.realtime.sse import sse_response
+from torget.realtime.sse import HOLD_AFTER, HOLD_STREAM, frames, sse_response
 from torget.realtime.tests.conftest import next_frame, publish_committed, until, with_hub
 from torget.realtime.wire import Frame
 
@@ -21,10 +20,10 @@ STREAM = "chat-2"
 
 
 def _chunks(response: HttpResponseBase) -> AsyncGenerator[bytes, None]:
-    assert isinstance(response, StreamingHttpResponse)
-    content = response.streaming_content
-    assert isinstance(content, AsyncGenerator)
-    return content
+    """The frames the live layer sends for the view's answer ``response``."""
+    assert response.status_code == 200
+    after = response.get(HOLD_AFTER)
+    return frames(response[HOLD_STREAM], after=int(after) if after else None)
 
 
 def test_the_slow_viewer_is_dropped_and_the_quick_one_keeps_everything(

@@ -1,5 +1,5 @@
 """Test-only endpoints, used through ``pytest.mark.urls`` and by the test servers' settings.
-Production has no live page yet; the live chat will call ``sse_response`` the same way."""
+The live chat's views call ``sse_response`` the same way."""
 
 from __future__ import annotations
 
