@@ -147,8 +147,9 @@ def get_dialogue_for(
     return dialogue
 
 
-def stored_contribution_reference(submission_token: uuid.UUID) -> str | None:
-    """The receipt reference of the contribution sent with this form, if it was stored."""
+def stored_post_reference(submission_token: uuid.UUID) -> str | None:
+    """The receipt reference of the post sent with this form, if it was stored: whatever its
+    channel, a citizen's post is a ``Post`` with its form's one-time token."""
     return (
         Post.objects.filter(submission_token=submission_token)
         .values_list("reference", flat=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -146,15 +145,6 @@ def get_chat_for_staff(user: AnyUser, organisation: Organisation, pk: int) -> Ch
     if not can_follow_chat_staff_stream(user, chat):
         raise PermissionDenied
     return chat
-
-
-def stored_question_reference(submission_token: uuid.UUID) -> str | None:
-    """The receipt reference of the question sent with this form, if it was stored."""
-    return (
-        Question.objects.filter(post__submission_token=submission_token)
-        .values_list("post__reference", flat=True)
-        .first()
-    )
 
 
 def get_question_in(chat: ChatSession, reference: str) -> Question:

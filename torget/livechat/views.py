@@ -10,11 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -30,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from torget.accounts.decorators import staff_required
 from torget.accounts.http import StaffRequest, TorgetRequest
 from torget.accounts.models import User
-from torget.core.clients import client_hash, hit_rate_limit, keyed_hash
+from torget.core.clients import client_hash, keyed_hash
 from torget.dialogues.presentation import public_name, public_text, screening_view
 from torget.dialogues.queries import get_dialogue_for
 from torget.livechat import actions
@@ -65,9 +63,9 @@ from torget.livechat.queries import (
     get_question_in,
     public_chat_facts,
     published_pairs,
-    stored_question_reference,
     waiting_questions,
 )
+from torget.moderation import web_intake
 from torget.moderation.queries import RuleNotInForce, rule_set_in_force
 from torget.moderation.views import rule_not_in_force_message
 from torget.realtime import queries as stream_queries
@@ -145,6 +143,14 @@ def live(request: TorgetRequest, slug: str) -> HttpResponseBase:
     return sse_response(request, stream=facts.public_stream)
 
 
+QUESTIONS = web_intake.Channel(
+    rate_scope="chat-question",
+    rate_limit_setting="CHAT_QUESTION_RATE_LIMIT",
+    rate_window_setting="CHAT_QUESTION_RATE_WINDOW_SECONDS",
+    receipt_url="livechat:receipt",
+)
+
+
 @require_POST
 def ask(request: TorgetRequest, slug: str) -> HttpResponse:
     # A question that goes well reads its chat once, in the action, under the chat's lock;
@@ -157,67 +163,44 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         chat = get_public_chat(organisation, slug)
         return render(request, "livechat/chat.html", _page_context(request, chat, form), status=400)
-    if form.is_spam:
-        chat = get_public_chat(organisation, slug)
-        return render(
-            request, "dialogues/refused_spam.html", {"dialogue": chat.dialogue}, status=400
-        )
-    token = form.cleaned_data["submission_token"]
-    client = client_hash(request)
-    if hit_rate_limit(
-        scope="chat-question",
-        key=client,
-        limit=settings.CHAT_QUESTION_RATE_LIMIT,
-        window_seconds=settings.CHAT_QUESTION_RATE_WINDOW_SECONDS,
-    ):
-        seconds = settings.CHAT_QUESTION_RATE_WINDOW_SECONDS
-        return _receipt_if_sent_before(request, token) or render(
-            request,
-            "livechat/rate_limited.html",
-            {
-                "chat": get_public_chat(organisation, slug),
-                "limit": settings.CHAT_QUESTION_RATE_LIMIT,
-                "minutes": max(1, seconds // 60),
-            },
-            status=429,
-        )
-    try:
-        question, created = actions.ask_question(
-            session_pk=facts.pk,
-            display_name=form.cleaned_data["display_name"],
-            text=form.cleaned_data["text"],
-            submission_token=token,
-            client_hash=client,
-            language=request.LANGUAGE_CODE,
-            max_length=form.max_length,
-            email=form.cleaned_data["email"],
-        )
-    except actions.ChatNotOpen:
-        return _receipt_if_sent_before(request, token) or _not_open(
-            request, get_public_chat(organisation, slug)
-        )
-    except actions.ParticipantBlocked as refused:
-        chat = get_public_chat(organisation, slug)
-        context = {"dialogue": chat.dialogue, "restriction": refused.block}
-        return _receipt_if_sent_before(request, token) or render(
-            request, "moderation/blocked.html", context, status=403
-        )
-    if not created:
-        return _receipt_again(request, question.reference)
-    return redirect("livechat:receipt", reference=question.reference)
 
+    def store(client: str) -> web_intake.Outcome:
+        try:
+            question, created = actions.ask_question(
+                session_pk=facts.pk,
+                display_name=form.cleaned_data["display_name"],
+                text=form.cleaned_data["text"],
+                submission_token=form.cleaned_data["submission_token"],
+                client_hash=client,
+                language=request.LANGUAGE_CODE,
+                max_length=form.max_length,
+                email=form.cleaned_data["email"],
+            )
+        except actions.ChatNotOpen:
+            return web_intake.NotOpen(
+                lambda: _not_open(request, get_public_chat(organisation, slug))
+            )
+        except actions.ParticipantBlocked as refused:
+            chat = get_public_chat(organisation, slug)
+            return web_intake.Blocked(chat.dialogue, refused.block)
+        return web_intake.Stored(question.reference, created)
 
-def _receipt_if_sent_before(request: TorgetRequest, token: uuid.UUID) -> HttpResponse | None:
-    """A refused form that was sent before (a double click, the back button, a retry over a
-    poor connection) gets the receipt of what it stored the first time; ``None`` when it
-    stored nothing."""
-    reference = stored_question_reference(token)
-    return None if reference is None else _receipt_again(request, reference)
+    def rate_limited() -> HttpResponse:
+        context = {
+            "chat": get_public_chat(organisation, slug),
+            "limit": QUESTIONS.rate_limit,
+            "minutes": max(1, QUESTIONS.rate_window_seconds // 60),
+        }
+        return render(request, "livechat/rate_limited.html", context, status=429)
 
-
-def _receipt_again(request: TorgetRequest, reference: str) -> HttpResponse:
-    messages.info(request, _("This form was already sent; here is your receipt."))
-    return redirect("livechat:receipt", reference=reference)
+    return web_intake.receive(
+        request,
+        QUESTIONS,
+        form,
+        store=store,
+        dialogue=lambda: get_public_chat(organisation, slug).dialogue,
+        rate_limited=rate_limited,
+    )
 
 
 def _not_open(request: TorgetRequest, chat: ChatSession) -> HttpResponse:

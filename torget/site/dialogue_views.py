@@ -4,10 +4,9 @@ staff overview with the moderation queue's count, and input typed in for it."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
+from functools import partial
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from torget.accounts.decorators import staff_required
 from torget.accounts.http import StaffRequest, TorgetRequest
 from torget.accounts.permissions import can_moderate
-from torget.core.clients import client_hash, hit_rate_limit
 from torget.dialogues.actions import accepts_contributions
 from torget.dialogues.forms import ContributionForm, OfflineInputForm
 from torget.dialogues.lifecycle import effective_state
@@ -39,9 +37,8 @@ from torget.dialogues.queries import (
     overdue_feedback,
     published_contributions,
     staff_dialogues,
-    stored_contribution_reference,
 )
-from torget.moderation import intake
+from torget.moderation import intake, web_intake
 from torget.moderation.queries import max_length_for, moderation_queue
 
 CONTRIBUTIONS_PER_PAGE = 50
@@ -81,6 +78,14 @@ def dialogue_detail(request: TorgetRequest, slug: str) -> HttpResponse:
     return render(request, "dialogues/detail.html", _detail_context(request, dialogue, None))
 
 
+CONTRIBUTIONS = web_intake.Channel(
+    rate_scope="contribute",
+    rate_limit_setting="CONTRIBUTION_RATE_LIMIT",
+    rate_window_setting="CONTRIBUTION_RATE_WINDOW_SECONDS",
+    receipt_url="dialogues:receipt",
+)
+
+
 @require_POST
 def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
     # A submission that goes well reads its dialogue once, in the action, under the write
@@ -91,70 +96,53 @@ def contribute(request: TorgetRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     form = ContributionForm(request.POST, max_length=max_length_for(organisation))
     if not form.is_valid() or form.is_spam:
+        # A dialogue no longer open says so before anything about the form; a trapped form
+        # is refused as such even with errors.
         dialogue = get_public_dialogue(organisation, slug)
         if not accepts_contributions(dialogue, now):
             return _not_open(request, dialogue)
         if form.is_spam:
-            return render(
-                request, "dialogues/refused_spam.html", {"dialogue": dialogue}, status=400
-            )
+            return web_intake.refused_spam(request, dialogue)
         context = _detail_context(request, dialogue, form)
         return render(request, "dialogues/detail.html", context, status=400)
-    token = form.cleaned_data["submission_token"]
-    client = client_hash(request)
-    if hit_rate_limit(
-        scope="contribute",
-        key=client,
-        limit=settings.CONTRIBUTION_RATE_LIMIT,
-        window_seconds=settings.CONTRIBUTION_RATE_WINDOW_SECONDS,
-    ):
-        return _receipt_if_sent_before(request, token) or render(
-            request,
-            "dialogues/rate_limited.html",
-            {
-                "dialogue": get_dialogue_for_submission(organisation, slug),
-                "minutes": settings.CONTRIBUTION_RATE_WINDOW_SECONDS // 60,
-            },
-            status=429,
-        )
-    try:
-        contribution, created = intake.submit_contribution(
-            organisation=organisation,
-            slug=slug,
-            display_name=form.cleaned_data["display_name"],
-            text=form.cleaned_data["text"],
-            email=form.cleaned_data["email"],
-            submission_token=token,
-            client_hash=client,
-            language=request.LANGUAGE_CODE,
-            max_length=form.max_length,
-            now=now,
-        )
-    except Dialogue.DoesNotExist:
-        raise Http404(slug) from None
-    except intake.DialogueNotOpen as refused:
-        return _receipt_if_sent_before(request, token) or _not_open(request, refused.dialogue)
-    except intake.ParticipantBlocked as refused:
-        context = {"dialogue": refused.dialogue, "restriction": refused.block}
-        return _receipt_if_sent_before(request, token) or render(
-            request, "moderation/blocked.html", context, status=403
-        )
-    if not created:
-        return _receipt_again(request, contribution.reference)
-    return redirect("dialogues:receipt", reference=contribution.reference)
 
+    def store(client: str) -> web_intake.Outcome:
+        try:
+            contribution, created = intake.submit_contribution(
+                organisation=organisation,
+                slug=slug,
+                display_name=form.cleaned_data["display_name"],
+                text=form.cleaned_data["text"],
+                email=form.cleaned_data["email"],
+                submission_token=form.cleaned_data["submission_token"],
+                client_hash=client,
+                language=request.LANGUAGE_CODE,
+                max_length=form.max_length,
+                now=now,
+            )
+        except Dialogue.DoesNotExist:
+            raise Http404(slug) from None
+        except intake.DialogueNotOpen as refused:
+            return web_intake.NotOpen(partial(_not_open, request, refused.dialogue))
+        except intake.ParticipantBlocked as refused:
+            return web_intake.Blocked(refused.dialogue, refused.block)
+        return web_intake.Stored(contribution.reference, created)
 
-def _receipt_if_sent_before(request: TorgetRequest, token: uuid.UUID) -> HttpResponse | None:
-    """A refused form that was sent before (a double click, the back button, a retry over a
-    poor connection) gets the receipt of what it stored the first time, whatever has changed
-    since; ``None`` when it stored nothing."""
-    reference = stored_contribution_reference(token)
-    return None if reference is None else _receipt_again(request, reference)
+    def rate_limited() -> HttpResponse:
+        context = {
+            "dialogue": get_dialogue_for_submission(organisation, slug),
+            "minutes": CONTRIBUTIONS.rate_window_seconds // 60,
+        }
+        return render(request, "dialogues/rate_limited.html", context, status=429)
 
-
-def _receipt_again(request: TorgetRequest, reference: str) -> HttpResponse:
-    messages.info(request, _("This form was already sent; here is your receipt."))
-    return redirect("dialogues:receipt", reference=reference)
+    return web_intake.receive(
+        request,
+        CONTRIBUTIONS,
+        form,
+        store=store,
+        dialogue=partial(get_public_dialogue, organisation, slug),
+        rate_limited=rate_limited,
+    )
 
 
 def _not_open(request: TorgetRequest, dialogue: Dialogue) -> HttpResponse:
