@@ -3,8 +3,11 @@ behind the same second factor as other staff: see torget/urls.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from torget.accounts.models import (
     AccessibilityStatement,
@@ -16,9 +19,15 @@ from torget.accounts.models import (
     User,
 )
 
+# A web address typed without a scheme is taken as https:// (Django 6.0's default too).
+URLS_ASSUME_HTTPS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["name", "country", "default_language", "time_zone"]
 
 
@@ -50,6 +59,7 @@ class PersonAdmin(UserAdmin[User]):
 # The authority's accessibility statement is edited here by its administrators.
 @admin.register(AccessibilityStatement)
 class AccessibilityStatementAdmin(admin.ModelAdmin[AccessibilityStatement]):
+    formfield_overrides = URLS_ASSUME_HTTPS
     list_display = ["organisation", "compliance", "updated_on", "assessed_on"]
     fieldsets = (
         (None, {"fields": ("organisation", "compliance")}),

@@ -157,9 +157,13 @@ def ask(request: TorgetRequest, slug: str) -> HttpResponse:
     # only the pages that refuse it read the chat here.
     organisation = _organisation(request)
     facts = public_chat_facts(organisation, slug)
-    if not facts.takes_questions(timezone.now()):
-        return _not_open(request, get_public_chat(organisation, slug))
     form = QuestionForm(request.POST, max_length=facts.question_max_length)
+    if not facts.takes_questions(timezone.now()):
+        # Too late (or too early): nothing is stored and the client's limit is not used up,
+        # but a form that stored its question before the close gets its receipt.
+        return web_intake.receipt_if_sent_before(request, QUESTIONS, form) or _not_open(
+            request, get_public_chat(organisation, slug)
+        )
     if not form.is_valid():
         chat = get_public_chat(organisation, slug)
         return render(request, "livechat/chat.html", _page_context(request, chat, form), status=400)

@@ -145,6 +145,16 @@ def _receipt_if_sent_before(
     return None if reference is None else _receipt_again(request, channel, reference)
 
 
+def receipt_if_sent_before(
+    request: HttpRequest, channel: Channel, form: CitizenPostForm
+) -> HttpResponse | None:
+    """For a view that refuses a form before ``receive``: the receipt of what the same form
+    stored before, or ``None`` (also for a form that does not even read as one)."""
+    if not form.is_valid():
+        return None
+    return _receipt_if_sent_before(request, channel, form.cleaned_data["submission_token"])
+
+
 def _receipt_again(request: HttpRequest, channel: Channel, reference: str) -> HttpResponse:
     messages.info(request, _("This form was already sent; here is your receipt."))
     return redirect(channel.receipt_url, reference=reference)

@@ -5,6 +5,7 @@ seen through the real views."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -31,6 +32,7 @@ class WebForm:
     action: str  # where the form is posted
     receipts: str  # where its receipt pages are, before the reference
     limit_setting: str  # how many posts one client may send within the window
+    close: Callable[[], None]  # its window ends (the dialogue's, or the chat's)
 
     def send(self, client: Client, **fields: str) -> Any:
         data = {
@@ -49,11 +51,25 @@ class WebForm:
 
 @pytest.fixture(params=["contribution", "question"])
 def web_form(request: pytest.FixtureRequest, open_dialogue: Dialogue, chat: ChatSession) -> WebForm:
+    a_moment_ago = timezone.now() - timedelta(seconds=1)
     if request.param == "contribution":
         return WebForm(
-            f"/d/{open_dialogue.slug}/contribute/", "/receipt/", "CONTRIBUTION_RATE_LIMIT"
+            f"/d/{open_dialogue.slug}/contribute/",
+            "/receipt/",
+            "CONTRIBUTION_RATE_LIMIT",
+            lambda: _closed(Dialogue.objects.filter(pk=open_dialogue.pk), a_moment_ago),
         )
-    return WebForm(f"/chat/{chat.slug}/ask/", "/question/", "CHAT_QUESTION_RATE_LIMIT")
+    return WebForm(
+        f"/chat/{chat.slug}/ask/",
+        "/question/",
+        "CHAT_QUESTION_RATE_LIMIT",
+        lambda: _closed(ChatSession.objects.filter(pk=chat.pk), a_moment_ago),
+    )
+
+
+def _closed(rows: Any, at: Any) -> None:
+    """The window ended at ``at``, before the clock's tick has written it."""
+    rows.update(opens_at=at - timedelta(hours=1), closes_at=at)
 
 
 def _messages_on(client: Client, location: str) -> list[str]:
@@ -130,3 +146,21 @@ def test_a_blocked_address_is_refused_and_a_form_it_stored_before_gets_its_recei
     assert (again.status_code, again["Location"]) == (302, first["Location"])
     assert _messages_on(client, again["Location"]) == [ALREADY_SENT]
     assert Post.objects.count() == before
+
+
+def test_after_the_window_closes_a_new_form_is_refused_and_one_sent_before_gets_its_receipt(
+    client: Client, web_form: WebForm
+) -> None:
+    # Given Carla's form stored while the window was open
+    token = str(uuid.uuid4())
+    first = web_form.send(client, submission_token=token)
+    assert first.status_code == 302
+    # When the window has closed, a new form is refused and nothing is stored
+    web_form.close()
+    refused = web_form.send(client)
+    assert refused.status_code == 409
+    assert Post.objects.count() == 1
+    # while the form she sent before (a retry over a poor connection) gets its receipt
+    again = web_form.send(client, submission_token=token)
+    assert (again.status_code, again["Location"]) == (302, first["Location"])
+    assert _messages_on(client, again["Location"]) == [ALREADY_SENT]
