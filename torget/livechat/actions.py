@@ -50,10 +50,10 @@ from torget.livechat.models import (
     Upvote,
 )
 from torget.moderation import actions as moderation
+from torget.moderation.intake import ScreenedPost, block_against, new_post
 from torget.moderation.models import Decision, DecisionKind
-from torget.moderation.queries import block_in_force
 from torget.realtime.actions import publish, publish_many
-from torget.screening.api import ScreeningResult, screen
+from torget.screening.api import screen
 
 # The chat is shown, and takes questions in its window, once its dialogue is public.
 LIVE_DIALOGUE_STATES = frozenset(
@@ -365,18 +365,10 @@ def ask_question(
 
 
 @dataclass(frozen=True)
-class NewQuestion:
-    """A screened question waiting for its transaction."""
+class NewQuestion(ScreenedPost):
+    """A screened question to the chat ``session_pk``."""
 
     session_pk: int
-    display_name: str
-    text: str
-    submission_token: uuid.UUID
-    client_hash: str
-    language: str
-    screening: ScreeningResult
-    now: datetime
-    email: str = ""
 
 
 def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bool] | Exception]:
@@ -407,37 +399,22 @@ def store_questions(questions: Sequence[NewQuestion]) -> list[tuple[Question, bo
         if not accepts_questions(session, new.now):
             outcomes.append(ChatNotOpen(session.slug))
             continue
-        if new.email:
-            block = block_in_force(
-                organisation_id=session.dialogue.organisation_id,
-                dialogue_id=session.dialogue_id,
-                email=new.email,
-                now=new.now,
-            )
-            if block is not None:
-                outcomes.append(ParticipantBlocked(block))
-                continue
+        block = block_against(new, session.dialogue)
+        if block is not None:
+            outcomes.append(ParticipantBlocked(block))
+            continue
         twin = by_token.get(new.submission_token)
         if twin is not None:  # the same form sent twice within one batch
             outcomes.append((twin, False))
             continue
-        post = Post(
-            organisation_id=session.dialogue.organisation_id,
-            channel=PostChannel.CHAT,
+        post = new_post(
+            new,
             dialogue=session.dialogue,
+            channel=PostChannel.CHAT,
             thread_id=session.thread_id,
             reference=new_reference("Q"),
-            submission_token=new.submission_token,
-            display_name=new.display_name,
-            text=new.text,
-            email=new.email,
-            client_hash=new.client_hash,
-            language=new.language,
             # A moderator reads every question before it goes further, whatever screening found.
             status=PostStatus.PENDING,
-            screening=new.screening.as_dict(),
-            priority=int(new.screening.priority),
-            created_at=new.now,
         )
         question = Question(post=post, session=session, status=QuestionStatus.PENDING)
         by_token[new.submission_token] = question

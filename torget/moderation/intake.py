@@ -211,11 +211,10 @@ def enter_offline_input(
 
 
 @dataclass(frozen=True)
-class Submission:
-    """A screened contribution waiting for its transaction."""
+class ScreenedPost:
+    """What a citizen sent through a form, screened, waiting for its transaction: the part
+    every channel's post has (a channel adds where it is sent)."""
 
-    organisation: Organisation
-    slug: str
     display_name: str
     text: str
     email: str
@@ -224,6 +223,56 @@ class Submission:
     language: str
     screening: ScreeningResult
     now: datetime
+
+
+@dataclass(frozen=True)
+class Submission(ScreenedPost):
+    """A screened contribution to the public dialogue ``slug`` of ``organisation``."""
+
+    organisation: Organisation
+    slug: str
+
+
+def block_against(post: ScreenedPost, dialogue: Dialogue) -> Block | None:
+    """The block in force against the address given, in ``dialogue``, when the post is sent."""
+    if not post.email:
+        return None
+    return block_in_force(
+        organisation_id=dialogue.organisation_id,
+        dialogue_id=dialogue.pk,
+        email=post.email,
+        now=post.now,
+    )
+
+
+def new_post(
+    post: ScreenedPost,
+    *,
+    dialogue: Dialogue,
+    channel: PostChannel,
+    reference: str,
+    status: PostStatus,
+    thread_id: int | None = None,
+) -> Post:
+    """The unsaved ``Post`` row for ``post`` in ``dialogue``: the one shape every channel's
+    citizen posts are stored in."""
+    return Post(
+        organisation_id=dialogue.organisation_id,
+        channel=channel,
+        dialogue=dialogue,
+        thread_id=thread_id,
+        reference=reference,
+        submission_token=post.submission_token,
+        display_name=post.display_name,
+        text=post.text,
+        email=post.email,
+        client_hash=post.client_hash,
+        language=post.language,
+        status=status,
+        screening=post.screening.as_dict(),
+        priority=int(post.screening.priority),
+        created_at=post.now,
+    )
 
 
 def store_submissions(
@@ -249,36 +298,20 @@ def store_submissions(
         if not accepts_contributions(dialogue, submission.now):
             outcomes.append(DialogueNotOpen(dialogue))
             continue
-        if submission.email:
-            block = block_in_force(
-                organisation_id=dialogue.organisation_id,
-                dialogue_id=dialogue.pk,
-                email=submission.email,
-                now=submission.now,
-            )
-            if block is not None:
-                outcomes.append(ParticipantBlocked(block, dialogue))
-                continue
+        block = block_against(submission, dialogue)
+        if block is not None:
+            outcomes.append(ParticipantBlocked(block, dialogue))
+            continue
         twin = by_token.get(submission.submission_token)
         if twin is not None:  # the same form sent twice within one batch
             outcomes.append((twin, False))
             continue
-        result = submission.screening
-        contribution = Post(
-            organisation_id=dialogue.organisation_id,
-            channel=PostChannel.WEB,
+        contribution = new_post(
+            submission,
             dialogue=dialogue,
+            channel=PostChannel.WEB,
             reference=new_reference("T"),
-            submission_token=submission.submission_token,
-            display_name=submission.display_name,
-            text=submission.text,
-            email=submission.email,
-            client_hash=submission.client_hash,
-            language=submission.language,
-            status=_initial_status(dialogue, result),
-            screening=result.as_dict(),
-            priority=int(result.priority),
-            created_at=submission.now,
+            status=_initial_status(dialogue, submission.screening),
         )
         by_token[submission.submission_token] = contribution
         stored.append((contribution, dialogue, submission))

@@ -40,6 +40,7 @@ def new_question(chat: ChatSession, text: str, **overrides: Any) -> actions.NewQ
         "session_pk": chat.pk,
         "display_name": "Carla",
         "text": text,
+        "email": "",
         "submission_token": uuid.uuid4(),
         "client_hash": "carla",
         "language": "da",
